@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, each depending only downward:
+//   COpenSSL, CSQLite, CCofferShims   C bridging
+//   CofferCrypto, CofferStore         crypto and storage (the vault engine)
+//   CofferProtocol                    the line protocol, pure
+//   CofferServer, CofferClient        TLS, sessions, dispatch; the client library
+//   coffer                            the executable
+let package = Package(
+    name: "Coffer",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "coffer", targets: ["coffer"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "CCofferShims", dependencies: ["COpenSSL", "CSQLite"]),
+        .target(name: "CofferCrypto", dependencies: ["COpenSSL", "CCofferShims"]),
+        .target(name: "CofferStore", dependencies: ["CSQLite", "CCofferShims", "CofferCrypto"]),
+        .target(name: "CofferProtocol"),
+        .target(name: "CofferServer", dependencies: ["COpenSSL", "CCofferShims", "CofferCrypto", "CofferStore", "CofferProtocol"]),
+        .target(name: "CofferClient", dependencies: ["COpenSSL", "CCofferShims", "CofferProtocol"]),
+        .executableTarget(name: "coffer", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto"]),
+        .testTarget(name: "CofferCryptoTests", dependencies: ["CofferCrypto"]),
+        .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCrypto"]),
+        .testTarget(name: "CofferProtocolTests", dependencies: ["CofferProtocol"]),
+        .testTarget(name: "CofferServerTests", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto", "CofferProtocol", "coffer"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

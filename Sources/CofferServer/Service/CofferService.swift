@@ -1,0 +1,76 @@
+import CofferCrypto
+import CofferProtocol
+import CofferStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The whole server: key bootstrap, the vault, the TLS context and the listener, wired together.
+public final class CofferService: Sendable {
+    /// The server's version, as `HELLO` reports it.
+    public static let version = "0.1.0"
+
+    public let configuration: ServerConfiguration
+    public let vault: Vault
+    private let listener: Listener
+
+    /// Prepares everything and binds the port; nothing is served until `start()`.
+    /// Throws with a message naming the file or key at fault when the server must not start.
+    public init(configuration: ServerConfiguration) throws(ServiceError) {
+        // One client that resets its connection must not kill the server with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        self.configuration = configuration
+        do { try KeyBootstrap.prepare(configuration) } catch { throw .bootstrap(error) }
+        do {
+            vault = try Vault(configuration: VaultConfiguration(
+                dataDirectory: configuration.dataDirectory, masterKeyPath: configuration.masterKeyPath,
+                createMissingMasterKey: configuration.createMissingKeys, maxValueBytes: configuration.maxValueBytes))
+            let token = try KeyBootstrap.operatorToken(configuration)
+            try vault.registerOperatorToken(token)
+        } catch let error as VaultError {
+            throw .vault(error)
+        } catch let error as BootstrapError {
+            throw .bootstrap(error)
+        } catch {
+            throw .vault(.corrupt(String(describing: error)))
+        }
+        let tls: TLSServerContext
+        do {
+            tls = try TLSServerContext(configuration: TLSServerConfiguration(
+                certificatePath: configuration.certificatePath, privateKeyPath: configuration.privateKeyPath,
+                minimumVersion: configuration.minimumTLSVersion))
+        } catch {
+            throw .tls(error)
+        }
+        let vault = self.vault
+        let maxLineBytes = configuration.maxLineBytes
+        do {
+            listener = try Listener(
+                configuration: ListenerConfiguration(
+                    host: configuration.host, port: configuration.port, maxConnections: configuration.maxConnections,
+                    idleTimeoutSeconds: configuration.idleTimeoutSeconds,
+                    busyReply: Reply.error(.busy, "the server is at its connection limit; try again later").wire),
+                tls: tls,
+                handler: { connection in
+                    ConnectionLoop.serve(connection, session: Session(vault: vault, version: Self.version), maxLineBytes: maxLineBytes)
+                })
+        } catch {
+            throw .network(error)
+        }
+    }
+
+    /// The port actually bound (differs from the configured one when that is 0).
+    public var port: Int { listener.boundPort }
+
+    /// Starts accepting connections.
+    public func start() {
+        listener.start()
+    }
+
+    /// Stops accepting, lets requests in flight finish, closes idle connections, and returns
+    /// when every connection has ended or `timeout` seconds have passed.
+    public func stop(timeout: Double = 10) {
+        listener.stop(timeout: timeout)
+        vault.waitForPurge()
+    }
+}

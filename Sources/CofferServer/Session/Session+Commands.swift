@@ -1,0 +1,150 @@
+import CofferProtocol
+import CofferStore
+
+extension Session {
+    /// Runs one parsed command for this session's principal.
+    func execute(_ command: Command) throws -> Outcome {
+        switch command {
+        case .ping:
+            return Outcome(reply: .okValue(.string("PONG")))
+        case .hello:
+            return Outcome(reply: .okValue(.object([("server", .string("coffer")), ("version", .string(version)), ("protocol", .int(1))])))
+        case .auth(let token):
+            return try authenticate(token: token)
+        case .whoami:
+            return Outcome(reply: .okValue(Self.identity(try currentPrincipal())))
+        case .quit:
+            return Outcome(reply: .ok, close: true)
+        case .keyRotate, .masterRotate, .audit, .find, .requestErasure, .requestList:
+            // Owned by later issues (rotation, audit trail, blind index, erasure requests).
+            throw CommandRefusal.notImplemented
+        default:
+            break
+        }
+        guard let principal = try currentPrincipal() else { throw CommandRefusal.authRequired }
+        return Outcome(reply: try executeAuthenticated(command, as: principal))
+    }
+
+    private func executeAuthenticated(_ command: Command, as principal: Principal) throws -> Reply {
+        switch command {
+        case .tenantCreate(let tenant):
+            try requireOperator(principal)
+            try Identifier.checkTenant(tenant)
+            let token = try vault.createTenant(tenant)
+            return .okValue(.object([("tenant", .string(tenant)), ("token", .string(token))]))
+
+        case .tenantList:
+            try requireOperator(principal)
+            let tenants = try vault.listTenants().map { JSONValue.object([("tenant", .string($0.name)), ("subjects", .int($0.subjects))]) }
+            return .okValue(.array(tenants))
+
+        case .tenantShred(let tenant):
+            switch principal {
+            case .operator: try Identifier.checkTenant(tenant)
+            case .tenant(let own) where own.utf8.elementsEqual(tenant.utf8): break
+            default: throw CommandRefusal.forbidden("only the operator or the tenant itself may shred a tenant")
+            }
+            try vault.shredTenant(tenant)
+            return .okValue(.object([("tenant", .string(tenant)), ("shredded", .bool(true))]))
+
+        case .subjectAdd(let subject):
+            let tenant = try requireTenantAdmin(principal)
+            try Identifier.checkSubject(subject)
+            try vault.addSubject(subject, tenant: tenant)
+            return .ok
+
+        case .subjectList(let after):
+            let tenant = try requireTenantAdmin(principal)
+            return .okValue(.array(try vault.listSubjects(tenant: tenant, after: after, limit: 1000).map { .string($0) }))
+
+        case .subjectShred(let subject):
+            let tenant = try requireTenantAdmin(principal)
+            try Identifier.checkSubject(subject)
+            try vault.shredSubject(subject, tenant: tenant)
+            return .okValue(.object([("subject", .string(subject)), ("shredded", .bool(true))]))
+
+        case .set(let subject, let pairs):
+            let access = try requireAccess(principal, to: subject, editing: true)
+            try Identifier.checkSubject(subject)
+            for pair in pairs { try Identifier.checkField(pair.field) }
+            let values = pairs.map { CofferStore.FieldValue(field: $0.field, value: $0.value) }
+            try vault.set(subject: subject, pairs: values, tenant: access.tenant, createSubject: access.isTenantAdmin)
+            return .ok
+
+        case .get(let subject, let field):
+            let access = try requireAccess(principal, to: subject, editing: false)
+            try Identifier.checkSubject(subject)
+            try Identifier.checkField(field)
+            return .okValue(.string(try vault.get(subject: subject, field: field, tenant: access.tenant)))
+
+        case .del(let subject, let field):
+            let access = try requireAccess(principal, to: subject, editing: true)
+            try Identifier.checkSubject(subject)
+            try Identifier.checkField(field)
+            try vault.delete(subject: subject, field: field, tenant: access.tenant)
+            return .ok
+
+        case .export(let subject):
+            let access = try requireAccess(principal, to: subject, editing: false)
+            try Identifier.checkSubject(subject)
+            let fields = try vault.export(subject: subject, tenant: access.tenant)
+            return .okValue(.object([("tenant", .string(access.tenant)), ("subject", .string(subject)),
+                                     ("fields", .object(fields.map { ($0.field, .string($0.value)) }))]))
+
+        case .tokenIssue(let subject):
+            let tenant = try requireTenantAdmin(principal)
+            try Identifier.checkSubject(subject)
+            let token = try vault.issueToken(subject: subject, tenant: tenant)
+            return .okValue(.object([("subject", .string(subject)), ("token", .string(token))]))
+
+        case .tokenRevoke(let subject):
+            let tenant = try requireTenantAdmin(principal)
+            try Identifier.checkSubject(subject)
+            try vault.revokeToken(subject: subject, tenant: tenant)
+            return .ok
+
+        case .policyGet:
+            let tenant = try requireTenantAdmin(principal)
+            return .okValue(.object([("subject_self_edit", .bool(try vault.subjectSelfEdit(tenant: tenant)))]))
+
+        case .policySet(let name, let value):
+            let tenant = try requireTenantAdmin(principal)
+            guard name == "subject_self_edit" else { throw CommandRefusal.invalid("unknown policy; the only policy is subject_self_edit") }
+            guard value == "on" || value == "off" else { throw CommandRefusal.invalid("policy values are on or off") }
+            try vault.setSubjectSelfEdit(tenant: tenant, enabled: value == "on")
+            return .ok
+
+        case .ping, .hello, .auth, .whoami, .quit, .keyRotate, .masterRotate, .audit, .find, .requestErasure, .requestList:
+            throw CommandRefusal.notImplemented
+        }
+    }
+
+    // MARK: Roles
+
+    private func requireOperator(_ principal: Principal) throws {
+        guard principal == .operator else { throw CommandRefusal.forbidden("only the operator may do this") }
+    }
+
+    /// The tenant whose administrator this session is.
+    private func requireTenantAdmin(_ principal: Principal) throws -> String {
+        guard case .tenant(let tenant) = principal else { throw CommandRefusal.forbidden("only a tenant administrator may do this") }
+        return tenant
+    }
+
+    /// Data access: a tenant administrator to any subject of its tenant; a subject to itself
+    /// only, and to change its fields only while the tenant allows `subject_self_edit`.
+    private func requireAccess(_ principal: Principal, to subject: String, editing: Bool) throws -> (tenant: String, isTenantAdmin: Bool) {
+        switch principal {
+        case .operator:
+            throw CommandRefusal.forbidden("the operator cannot read or write personal data")
+        case .tenant(let tenant):
+            return (tenant, true)
+        case .subject(let tenant, let me):
+            guard me.utf8.elementsEqual(subject.utf8) else { throw CommandRefusal.forbidden("a subject may only access its own data") }
+            if try editing && !vault.subjectSelfEdit(tenant: tenant) {
+                throw CommandRefusal.forbidden("the tenant's policy does not let subjects edit their own data")
+            }
+            return (tenant, false)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import CofferProtocol
+import CofferStore
+
+/// The state of one client connection: who it is, and how many times it failed to say so.
+///
+/// `handle(line:)` turns one request line into at most one reply, applying the contract's
+/// error precedence: lexing and parsing (`SYNTAX`, `UNKNOWN_COMMAND`) first, then
+/// `AUTH_REQUIRED`, `FORBIDDEN`, `INVALID`, and finally what the vault says (`NOT_FOUND`,
+/// `EXISTS`). Used by one connection thread only.
+final class Session {
+    /// What the connection does after a request.
+    struct Outcome: Equatable {
+        /// The reply to send; nil for a blank line.
+        var reply: Reply?
+        /// Close the connection once the reply is sent.
+        var close = false
+    }
+
+    static let maximumFailedAuthentications = 3
+
+    let vault: Vault
+    let version: String
+    private(set) var principal: Principal?
+    /// The digest of the token that authenticated this session: kept to re-check it when the
+    /// vault's auth epoch moves (a revoke, reissue or shred elsewhere).
+    private var tokenDigest: [UInt8]?
+    private var checkedEpoch: UInt64 = 0
+    private var failedAuthentications = 0
+
+    init(vault: Vault, version: String) {
+        self.vault = vault
+        self.version = version
+    }
+
+    func handle(line: some Collection<UInt8>) -> Outcome {
+        let command: Command
+        do {
+            guard let parsed = try RequestParser.parse(line: line) else { return Outcome(reply: nil) }
+            command = parsed
+        } catch {
+            return Outcome(reply: Reply(error))
+        }
+        do {
+            return try execute(command)
+        } catch {
+            return Outcome(reply: reply(for: error))
+        }
+    }
+
+    /// The current principal, after re-checking the token if anything may have invalidated it.
+    func currentPrincipal() throws(VaultError) -> Principal? {
+        guard let digest = tokenDigest else { return nil }
+        let epoch = vault.authEpoch
+        if epoch != checkedEpoch {
+            principal = try vault.principal(forDigest: digest)
+            checkedEpoch = epoch
+            if principal == nil { tokenDigest = nil }
+        }
+        return principal
+    }
+
+    /// Replaces the session's identity with the token's, or leaves it unauthenticated.
+    func authenticate(token: String) throws(VaultError) -> Outcome {
+        let epoch = vault.authEpoch
+        let digest = try vault.tokenDigest(Array(token.utf8))
+        guard let found = try vault.principal(forDigest: digest) else {
+            principal = nil
+            tokenDigest = nil
+            failedAuthentications += 1
+            let close = failedAuthentications >= Self.maximumFailedAuthentications
+            ServiceLog.warning("failed AUTH (\(failedAuthentications) on this connection\(close ? ", closing" : ""))")
+            return Outcome(reply: .error(.authFailed, "unknown, revoked or replaced token"), close: close)
+        }
+        principal = found
+        tokenDigest = digest
+        checkedEpoch = epoch
+        return Outcome(reply: .okValue(Self.identity(found)))
+    }
+
+    /// The JSON that `AUTH` and `WHOAMI` answer with.
+    static func identity(_ principal: Principal?) -> JSONValue {
+        switch principal {
+        case nil: return .object([("role", .string("anonymous"))])
+        case .operator: return .object([("role", .string("operator"))])
+        case .tenant(let tenant): return .object([("role", .string("tenant")), ("tenant", .string(tenant))])
+        case .subject(let tenant, let subject):
+            return .object([("role", .string("subject")), ("tenant", .string(tenant)), ("subject", .string(subject))])
+        }
+    }
+
+    private func reply(for error: any Error) -> Reply {
+        switch error {
+        case let error as CommandRefusal:
+            return .error(error.code, error.message)
+        case let error as VaultError:
+            switch error {
+            case .notFound, .exists, .invalid:
+                return .error(Self.code(for: error), error.description)
+            case .keyFile, .storage, .crypto, .corrupt:
+                ServiceLog.error("request failed: \(error)")
+                return .error(.internal, "internal error; nothing was changed")
+            }
+        default:
+            ServiceLog.error("request failed: \(type(of: error))")
+            return .error(.internal, "internal error; nothing was changed")
+        }
+    }
+
+    private static func code(for error: VaultError) -> ErrorCode {
+        switch error {
+        case .notFound: return .notFound
+        case .exists: return .exists
+        case .invalid: return .invalid
+        default: return .internal
+        }
+    }
+}

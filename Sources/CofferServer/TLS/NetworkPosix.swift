@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// System calls whose names clash with methods of the types that use them (`close`).
+enum NetworkPosix {
+    /// Closes a file descriptor, ignoring errors (there is nothing useful to do about them).
+    static func closeDescriptor(_ descriptor: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.close(descriptor)
+        #else
+        _ = Darwin.close(descriptor)
+        #endif
+    }
+
+    /// The text for the current `errno`.
+    static func errorText(_ number: Int32 = errno) -> String {
+        String(cString: strerror(number))
+    }
+
+    /// The text of a NUL-terminated C string held in an array.
+    static func string(fromCString characters: [CChar]) -> String {
+        String(decoding: characters.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

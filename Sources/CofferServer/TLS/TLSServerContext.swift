@@ -1,0 +1,71 @@
+import COpenSSL
+import CCofferShims
+
+/// Owns a server `SSL_CTX` built from a `TLSServerConfiguration`; frees it in `deinit`.
+///
+/// Policy: TLS 1.3 minimum by default; with `.v1_2`, TLS 1.2 is allowed but only with ECDHE
+/// key exchange and AEAD ciphers. Compression and renegotiation are off, and no session
+/// tickets are issued (clients of a line protocol gain nothing from resumption).
+/// The private key is checked against the certificate at load time.
+// @unchecked Sendable: the SSL_CTX is fully configured in `init` and never mutated afterwards;
+// OpenSSL documents creating SSL objects from one shared SSL_CTX on many threads as safe.
+public final class TLSServerContext: @unchecked Sendable {
+    /// The TLS 1.2 cipher list: forward-secret ECDHE key exchange, AEAD encryption only.
+    /// (TLS 1.3 suites are all AEAD with (EC)DHE, so OpenSSL's defaults are kept for them.)
+    static let tls12CipherList =
+        "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" +
+        "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:" +
+        "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"
+
+    /// The configuration this context was built from.
+    public let configuration: TLSServerConfiguration
+    /// The `SSL_CTX *`; valid for the life of this object.
+    let handle: OpaquePointer
+
+    /// Loads the certificate and key and applies the protocol policy.
+    public init(configuration: TLSServerConfiguration) throws(TLSError) {
+        ERR_clear_error()
+        guard let context = SSL_CTX_new(TLS_server_method()) else {
+            throw TLSError.drainingQueue(.configuration, "create server context")
+        }
+        // From here on `context` is freed by deinit or by the failure path below.
+        do {
+            try Self.configure(context, configuration)
+        } catch {
+            SSL_CTX_free(context)
+            throw error
+        }
+        self.handle = context
+        self.configuration = configuration
+    }
+
+    deinit {
+        SSL_CTX_free(handle)
+    }
+
+    private static func configure(_ context: OpaquePointer, _ configuration: TLSServerConfiguration) throws(TLSError) {
+        guard coffer_ssl_ctx_set_min_proto_version(context, configuration.minimumVersion.openSSLVersion) == 1 else {
+            throw TLSError.drainingQueue(.configuration, "set minimum protocol version \(configuration.minimumVersion.rawValue)")
+        }
+        _ = coffer_ssl_ctx_set_options(context, coffer_ssl_hardening_options())
+        guard SSL_CTX_set_cipher_list(context, tls12CipherList) == 1 else {
+            throw TLSError.drainingQueue(.configuration, "set TLS 1.2 cipher list")
+        }
+        // No TLS 1.3 tickets and no server-side session cache: nothing to resume, nothing to keep.
+        _ = SSL_CTX_set_num_tickets(context, 0)
+        _ = SSL_CTX_ctrl(context, SSL_CTRL_SET_SESS_CACHE_MODE, Int(SSL_SESS_CACHE_OFF), nil)
+        SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)
+
+        let certificatePath = configuration.certificatePath
+        guard SSL_CTX_use_certificate_chain_file(context, certificatePath) == 1 else {
+            throw TLSError.drainingQueue(.configuration, "load certificate \(certificatePath)")
+        }
+        let keyPath = configuration.privateKeyPath
+        guard SSL_CTX_use_PrivateKey_file(context, keyPath, SSL_FILETYPE_PEM) == 1 else {
+            throw TLSError.drainingQueue(.configuration, "load private key \(keyPath)")
+        }
+        guard SSL_CTX_check_private_key(context) == 1 else {
+            throw TLSError.drainingQueue(.configuration, "match private key \(keyPath) to certificate \(certificatePath)")
+        }
+    }
+}

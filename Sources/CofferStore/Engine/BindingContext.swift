@@ -1,0 +1,47 @@
+/// The associated data that binds each ciphertext and wrapped key to its place.
+///
+/// Every context starts with a purpose label, then fixed-width identifiers and length-prefixed
+/// names, so no two different places can produce the same bytes. A ciphertext copied to another
+/// field, subject or tenant, or a wrapped key presented as another kind of key, fails to open.
+enum BindingContext {
+    /// A tenant key-encryption key, wrapped under the master key.
+    static func tenantKey(tenant: Int64, version: UInt32) -> [UInt8] {
+        label("coffer/tenant-kek") + int(tenant) + int(Int64(version))
+    }
+
+    /// A tenant's index key (keyed hashes of subject identifiers), wrapped under the master key.
+    static func indexKey(tenant: Int64) -> [UInt8] {
+        label("coffer/tenant-index") + int(tenant)
+    }
+
+    /// The service's token key, wrapped under the master key.
+    static let tokenKey: [UInt8] = label("coffer/token-key")
+
+    /// A subject's data key, wrapped under its tenant's key-encryption key.
+    static func dataKey(tenant: Int64, subject: Int64, version: UInt32) -> [UInt8] {
+        label("coffer/subject-dek") + int(tenant) + int(subject) + int(Int64(version))
+    }
+
+    /// A subject identifier, sealed under its tenant's key-encryption key.
+    static func subjectName(tenant: Int64, lookup: [UInt8]) -> [UInt8] {
+        label("coffer/subject-name") + int(tenant) + string(lookup)
+    }
+
+    /// A field value, sealed under its subject's data key.
+    static func field(tenant: Int64, subject: Int64, field: String) -> [UInt8] {
+        label("coffer/field") + int(tenant) + int(subject) + string(Array(field.utf8))
+    }
+
+    /// The message whose keyed hash finds a subject by its identifier.
+    static func subjectLookup(_ subject: String) -> [UInt8] {
+        label("coffer/subject-lookup") + Array(subject.utf8)
+    }
+
+    private static func label(_ text: String) -> [UInt8] { Array(text.utf8) + [0] }
+
+    private static func int(_ value: Int64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: UInt64(bitPattern: value) >> (56 - 8 * UInt64($0))) }
+    }
+
+    private static func string(_ bytes: [UInt8]) -> [UInt8] { int(Int64(bytes.count)) + bytes }
+}

@@ -1,0 +1,58 @@
+/// The numbered schema migrations of the two databases.
+///
+/// The keyring holds what must be destroyed to shred: tenants and their wrapped keys. The vault
+/// holds everything else, all of it encrypted or keyed-hashed under keys the keyring wraps.
+/// They are separate files so that a vault backup without the keyring is unreadable, and so that
+/// the keyring, which is small, can be kept under a short, stated backup retention.
+enum Schema {
+    static let keyring: [Migration] = [
+        Migration(version: 1, sql: """
+            CREATE TABLE tenants (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused: a re-created tenant starts afresh
+                name TEXT NOT NULL UNIQUE,
+                admin_token BLOB NOT NULL UNIQUE,       -- HMAC-SHA256 of the admin token under the token key
+                index_key BLOB NOT NULL,                -- wrapped under the master key
+                subject_self_edit INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL
+            );
+            CREATE TABLE tenant_keys (
+                tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                version INTEGER NOT NULL,
+                wrapped BLOB NOT NULL,                  -- wrapped under the master key
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, version)
+            ) WITHOUT ROWID;
+            CREATE TABLE service_keys (
+                name TEXT PRIMARY KEY,
+                wrapped BLOB NOT NULL                   -- wrapped under the master key
+            ) WITHOUT ROWID;
+            """),
+    ]
+
+    static let vault: [Migration] = [
+        Migration(version: 1, sql: """
+            CREATE TABLE subjects (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused: a re-added subject starts afresh
+                tenant_id INTEGER NOT NULL,
+                lookup BLOB NOT NULL,                   -- HMAC-SHA256 of the identifier under the tenant's index key
+                sealed_name BLOB NOT NULL,              -- the identifier, sealed under the tenant's key-encryption key
+                token BLOB,                             -- HMAC-SHA256 of the subject's token, if one was issued
+                created_at INTEGER NOT NULL,
+                UNIQUE (tenant_id, lookup)
+            );
+            CREATE UNIQUE INDEX subjects_by_token ON subjects(token) WHERE token IS NOT NULL;
+            CREATE TABLE data_keys (
+                subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
+                version INTEGER NOT NULL,
+                wrapped BLOB NOT NULL,                  -- wrapped under the tenant's key-encryption key
+                PRIMARY KEY (subject_id, version)
+            ) WITHOUT ROWID;
+            CREATE TABLE fields (
+                subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                value BLOB NOT NULL,                    -- envelope sealed under the subject's data key
+                PRIMARY KEY (subject_id, name)
+            ) WITHOUT ROWID;
+            """),
+    ]
+}

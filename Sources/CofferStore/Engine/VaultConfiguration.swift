@@ -1,0 +1,26 @@
+/// Where the vault keeps its files, and its limits.
+public struct VaultConfiguration: Sendable {
+    /// Directory of the databases (`keyring.db`, `vault.db`); created 0700 if missing.
+    public var dataDirectory: String
+    /// Path of the master key file.
+    public var masterKeyPath: String
+    /// Create the master key when it is missing *and* the data directory holds no databases yet.
+    /// A missing master key next to existing databases is always an error: the data would be lost.
+    public var createMissingMasterKey: Bool
+    /// Largest accepted value, in bytes of UTF-8.
+    public var maxValueBytes: Int
+    /// How many subjects' unwrapped data keys stay cached in memory.
+    public var dataKeyCacheSize: Int
+
+    public init(dataDirectory: String, masterKeyPath: String, createMissingMasterKey: Bool = true,
+                maxValueBytes: Int = 16384, dataKeyCacheSize: Int = 10_000) {
+        self.dataDirectory = dataDirectory
+        self.masterKeyPath = masterKeyPath
+        self.createMissingMasterKey = createMissingMasterKey
+        self.maxValueBytes = maxValueBytes
+        self.dataKeyCacheSize = dataKeyCacheSize
+    }
+
+    var keyringPath: String { dataDirectory + "/keyring.db" }
+    var vaultPath: String { dataDirectory + "/vault.db" }
+}

@@ -1,0 +1,77 @@
+import CofferCrypto
+
+extension VaultCore {
+    /// Creates a tenant with fresh random keys; returns its administrator token (shown once).
+    func createTenant(_ name: String) throws -> String {
+        try Identifier.checkTenant(name)
+        if try keyring.row("SELECT 1 FROM tenants WHERE name = ?", name) != nil { throw VaultError.exists(.tenant) }
+        let token = try TokenFormat.generate()
+        let kek = try SymmetricKey.random()
+        let index = try SymmetricKey.random()
+        try keyring.transaction {
+            // The wrapping contexts bind the tenant id, which the insert assigns.
+            try keyring.run("INSERT INTO tenants (name, admin_token, index_key, created_at) VALUES (?, ?, x'', ?)",
+                            name, try tokenDigest(Array(token.utf8)), Self.now())
+            let id = keyring.lastInsertRowID
+            try keyring.run("UPDATE tenants SET index_key = ? WHERE id = ?",
+                            try master.wrap(index, context: BindingContext.indexKey(tenant: id)), id)
+            try keyring.run("INSERT INTO tenant_keys (tenant_id, version, wrapped, created_at) VALUES (?, 1, ?, ?)",
+                            id, try master.wrap(kek, context: BindingContext.tenantKey(tenant: id, version: 1)), Self.now())
+        }
+        return token
+    }
+
+    /// Every tenant with its number of subjects, sorted by the bytes of the name.
+    func listTenants() throws -> [TenantSummary] {
+        var counts: [Int64: Int] = [:]
+        for row in try vault.rows("SELECT tenant_id, count(*) FROM subjects GROUP BY tenant_id") {
+            if let id = row.int64(0), let count = row.int64(1) { counts[id] = Int(count) }
+        }
+        // SQLite's BINARY collation compares UTF-8 bytes, which is the contract's order.
+        return try keyring.rows("SELECT id, name FROM tenants ORDER BY name").compactMap { row in
+            guard let id = row.int64(0), let name = row.text(1) else { return nil }
+            return TenantSummary(name: name, subjects: counts[id] ?? 0)
+        }
+    }
+
+    /// Destroys the tenant's keys in one keyring transaction: everything it had is unreadable
+    /// from that moment, whatever its size. Returns the tenant id, whose vault rows the caller
+    /// purges afterwards.
+    func shredTenant(_ name: String) throws -> Int64 {
+        guard let id = try keyring.row("SELECT id FROM tenants WHERE name = ?", name)?.int64(0) else {
+            throw VaultError.notFound(.tenant)
+        }
+        try keyring.transaction {
+            try keyring.run("DELETE FROM tenant_keys WHERE tenant_id = ?", id)
+            try keyring.run("DELETE FROM tenants WHERE id = ?", id)
+        }
+        tenants[name] = nil
+        dataKeys.remove(tenant: id)
+        // secure_delete zeroed the pages; the checkpoint removes the old copies from the WAL.
+        try keyring.checkpointTruncate()
+        return id
+    }
+
+    /// Tenant ids that still have rows in the vault but no longer exist in the keyring.
+    func shreddedTenantIDs() throws -> [Int64] {
+        let live = Set(try keyring.rows("SELECT id FROM tenants").compactMap { $0.int64(0) })
+        return try vault.rows("SELECT DISTINCT tenant_id FROM subjects").compactMap { $0.int64(0) }.filter { !live.contains($0) }
+    }
+
+    /// Deletes up to `batch` subjects (with their keys and fields) of a shredded tenant.
+    /// Returns how many it deleted; 0 means the tenant is fully purged.
+    func purgeBatch(tenant id: Int64, batch: Int) throws -> Int {
+        let ids = try vault.rows("SELECT id FROM subjects WHERE tenant_id = ? LIMIT ?", id, batch).compactMap { $0.int64(0) }
+        guard !ids.isEmpty else { return 0 }
+        try vault.transaction {
+            for subject in ids { try deleteSubjectRows(subject) }
+        }
+        return ids.count
+    }
+
+    func setSubjectSelfEdit(tenant name: String, enabled: Bool) throws {
+        let entry = try tenant(name)
+        try keyring.run("UPDATE tenants SET subject_self_edit = ? WHERE id = ?", enabled ? 1 : 0, entry.keys.tenantID)
+        tenants[name]?.subjectSelfEdit = enabled
+    }
+}

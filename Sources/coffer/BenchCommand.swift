@@ -1,0 +1,10 @@
+/// `coffer bench`: performance measurements (see docs/BENCHMARKS.md).
+enum BenchCommand {
+    static func run(_ arguments: ArraySlice<String>) -> Int32 {
+        if arguments.contains("--help") || arguments.isEmpty { Output.out(HelpText.bench); return arguments.isEmpty ? 2 : 0 }
+        switch arguments.first {
+        case "engine": return EngineBenchmark.run(arguments.dropFirst())
+        default: return Output.usageError("unknown benchmark \(arguments.first!)", help: HelpText.bench)
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import CofferStore
+import Foundation
+
+/// `coffer bench engine`: the vault engine measured directly, with no network in the way.
+///
+/// Every figure is printed beside a baseline from the same run: plain SQLite doing the same
+/// durable single-row write or primary-key read without any encryption, so the ratio shows
+/// what encryption, keyed lookups and key handling cost on this machine today.
+enum EngineBenchmark {
+    static func run(_ arguments: ArraySlice<String>) -> Int32 {
+        let parsed: CommandLineArguments
+        do { parsed = try CommandLineArguments(arguments, valued: ["--dir", "--fields", "--shred-sizes"], flags: ["--help"]) } catch {
+            return Output.usageError(error.description, help: HelpText.bench)
+        }
+        if parsed.flags.contains("--help") { Output.out(HelpText.bench); return 0 }
+        let fields: Int
+        let shredSizes: [Int]
+        do {
+            fields = try parsed.integer("--fields") ?? 100_000
+            shredSizes = try (parsed.options["--shred-sizes"] ?? "1000,10000,100000").split(separator: ",").map { (part) throws(CommandLineArguments.UsageError) -> Int in
+                guard let size = Int(part), size > 0 else { throw .init(description: "--shred-sizes takes positive whole numbers") }
+                return size
+            }
+        } catch {
+            return Output.usageError(error.description, help: HelpText.bench)
+        }
+        let directory = parsed.options["--dir"] ?? NSTemporaryDirectory() + "coffer-bench-\(UUID().uuidString)"
+        defer { if parsed.options["--dir"] == nil { try? FileManager.default.removeItem(atPath: directory) } }
+        do {
+            try measure(directory: directory, fields: fields, shredSizes: shredSizes)
+            return 0
+        } catch {
+            Output.err("coffer bench engine: \(error)")
+            return 1
+        }
+    }
+
+    private static func measure(directory: String, fields: Int, shredSizes: [Int]) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let vault = try Vault(configuration: VaultConfiguration(dataDirectory: directory + "/data", masterKeyPath: directory + "/master.key"))
+        _ = try vault.createTenant("bench")
+        let subjects = max(1, fields / 10)
+        let value = { (i: Int) in "+49 30 \(String(format: "%08d", i)) ext. \(i % 97)" }
+
+        Output.out("coffer bench engine — \(fields) fields (\(subjects) subjects × 10), durable writes (synchronous=FULL)")
+        Output.out("directory: \(directory)")
+
+        let baseline = try SQLiteBaseline(path: directory + "/baseline.db")
+        let baselineWrites = min(fields, 20_000)
+        let baselineSet = try rate(baselineWrites) { i in try baseline.write(key: i, value: Array(value(i).utf8)) }
+
+        // One field per SET: one transaction, one fsync each.
+        let singleSets = min(fields, 20_000)
+        let setRate = try rate(singleSets) { i in
+            try vault.set(subject: "user\(i % subjects)@example.com", pairs: [FieldValue(field: "phone", value: value(i))], tenant: "bench", createSubject: true)
+        }
+        // Ten fields per SET fill the rest of the data set: the shape of a profile update.
+        let names: [String] = ["phone", "email", "address.street", "address.city", "address.zip", "name.given", "name.family", "birthdate", "locale", "note"]
+        let batchedRate = try rate(subjects) { s in
+            let pairs = names.map { FieldValue(field: $0, value: value(s * 10 + $0.utf8.count)) }
+            try vault.set(subject: "user\(s)@example.com", pairs: pairs, tenant: "bench", createSubject: true)
+        } * 10
+
+        let reads = min(fields, 100_000)
+        var generator = SystemRandomNumberGenerator()
+        let getRate = try rate(reads) { _ in
+            let s = Int.random(in: 0..<subjects, using: &generator)
+            _ = try vault.get(subject: "user\(s)@example.com", field: names[s % names.count], tenant: "bench")
+        }
+        let baselineGet = try rate(reads) { _ in _ = try baseline.read(key: Int.random(in: 0..<baselineWrites, using: &generator)) }
+
+        Output.out("")
+        Output.out(row("operation", "ops/s", "baseline ops/s", "ratio"))
+        Output.out(row("SET 1 field (1 txn + fsync)", setRate, baselineSet, setRate / baselineSet))
+        Output.out(row("SET 10 fields (per field)", batchedRate, baselineSet, batchedRate / baselineSet))
+        Output.out(row("GET (random subject)", getRate, baselineGet, getRate / baselineGet))
+        Output.out("baseline: plain SQLite, same file settings, INSERT OR REPLACE of the clear value / SELECT by key")
+
+        Output.out("")
+        Output.out("tenant shred (keys destroyed; rows purged afterwards in the background)")
+        Output.out(row("fields in tenant", "shred ms", "purge ms", ""))
+        for size in shredSizes {
+            let name = "shred-\(size)"
+            _ = try vault.createTenant(name)
+            let perSubject = 100
+            for s in 0..<max(1, size / perSubject) {
+                let pairs = (0..<min(perSubject, size)).map { FieldValue(field: "f\($0)", value: value(s * perSubject + $0)) }
+                try vault.set(subject: "s\(s)", pairs: pairs, tenant: name, createSubject: true)
+            }
+            let shred = try seconds { try vault.shredTenant(name) }
+            let purge = seconds { vault.waitForPurge() }
+            Output.out(row("\(size)", shred * 1000, purge * 1000, nil))
+        }
+    }
+
+    private static func rate(_ count: Int, _ body: (Int) throws -> Void) throws -> Double {
+        let elapsed = try seconds { for i in 0..<count { try body(i) } }
+        return Double(count) / elapsed
+    }
+
+    private static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    private static func row(_ label: String, _ a: Any?, _ b: Any?, _ c: Any?) -> String {
+        func cell(_ value: Any?) -> String {
+            switch value {
+            case let number as Double: return String(format: "%.1f", number)
+            case let text as String: return text
+            default: return ""
+            }
+        }
+        return label.padding(toLength: 32, withPad: " ", startingAt: 0) + [a, b, c].map { cell($0).leftPadded(16) }.joined()
+    }
+}
+
+private extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}

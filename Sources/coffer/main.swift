@@ -1,0 +1,17 @@
+import Foundation
+
+// The `coffer` executable: one command per subcommand file, each returning its exit status.
+let arguments = CommandLine.arguments.dropFirst()
+let status: Int32
+switch arguments.first {
+case "serve": status = ServeCommand.run(arguments.dropFirst())
+case "call": status = CallCommand.run(arguments.dropFirst())
+case "shell": status = ShellCommand.run(arguments.dropFirst())
+case "bench": status = BenchCommand.run(arguments.dropFirst())
+case nil, "--help", "-h", "help":
+    Output.out(HelpText.main)
+    status = arguments.isEmpty ? 2 : 0
+default:
+    status = Output.usageError("unknown command \(arguments.first!)", help: HelpText.main)
+}
+exit(status)

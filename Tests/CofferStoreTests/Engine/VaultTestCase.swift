@@ -1,0 +1,77 @@
+import XCTest
+import Foundation
+@testable import CofferStore
+
+/// A vault in a fresh temporary directory, removed after the test.
+class VaultTestCase: XCTestCase {
+    var directory: String!
+    var configuration: VaultConfiguration!
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "coffer-engine-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        configuration = VaultConfiguration(dataDirectory: directory + "/data", masterKeyPath: directory + "/keys/master.key")
+        try FileManager.default.createDirectory(atPath: directory + "/keys", withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func openVault() throws -> Vault { try Vault(configuration: configuration) }
+
+    /// Every file under the test directory (databases, WAL, shared memory, keys).
+    func allFiles() throws -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: directory)!
+        return enumerator.compactMap { $0 as? String }.map { directory + "/" + $0 }.filter {
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
+    }
+
+    /// The database files of the vault, including `-wal` and `-shm` where they exist.
+    func databaseFiles() throws -> [String] {
+        try allFiles().filter { $0.contains(".db") }
+    }
+
+    /// Paths of the files that contain `needle` anywhere in their raw bytes.
+    func filesContaining(_ needle: [UInt8], in files: [String]) throws -> [String] {
+        try files.filter { path in
+            let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            return Self.contains(data, needle)
+        }
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
+        let first = needle[0]
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// A second, raw connection to one of the engine's databases, for tampering and inspection.
+    func rawDatabase(_ name: String) throws -> Database {
+        try Database(path: configuration.dataDirectory + "/" + name)
+    }
+
+    func assertVaultError(_ expression: @autoclosure () throws -> some Any, _ check: (VaultError) -> Bool,
+                          file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try expression(), file: file, line: line) { error in
+            guard let error = error as? VaultError else { return XCTFail("not a VaultError: \(error)", file: file, line: line) }
+            XCTAssertTrue(check(error), "unexpected error: \(error)", file: file, line: line)
+        }
+    }
+}
+
+extension VaultError {
+    var isNotFound: Bool { if case .notFound = self { return true } else { return false } }
+    var isExists: Bool { if case .exists = self { return true } else { return false } }
+    var isInvalid: Bool { if case .invalid = self { return true } else { return false } }
+    var isCrypto: Bool { if case .crypto = self { return true } else { return false } }
+    var isKeyFile: Bool { if case .keyFile = self { return true } else { return false } }
+}
