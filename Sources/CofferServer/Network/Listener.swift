@@ -89,6 +89,7 @@ public final class Listener: @unchecked Sendable {
     /// requests are woken and their `readLine` returns `.closed`; a connection in the middle of
     /// a request finishes it, writes the reply, and its next `readLine` returns `.closed`.
     /// Returns when every connection thread has ended or `timeout` seconds have passed.
+    /// Idempotent. Not to be called from a handler: it would wait for its own thread.
     public func stop(timeout: Double) {
         let deadline = Date(timeIntervalSinceNow: max(timeout, 0))
         state.lock()

@@ -11,11 +11,6 @@ struct IODeadline: Sendable {
         uptimeNanoseconds = DispatchTime.now().uptimeNanoseconds + UInt64(clamped * 1_000_000_000)
     }
 
-    /// The earlier of two deadlines.
-    static func earliest(_ a: IODeadline, _ b: IODeadline) -> IODeadline {
-        a.uptimeNanoseconds <= b.uptimeNanoseconds ? a : b
-    }
-
     /// True once the deadline has passed.
     var hasPassed: Bool { DispatchTime.now().uptimeNanoseconds >= uptimeNanoseconds }
 

@@ -45,8 +45,6 @@ public final class TLSConnection {
     private var writeFailure: TLSError?
     /// No more input will arrive (close_notify, EOF, reset or fatal error).
     private var inputEnded = false
-    /// The peer sent close_notify, so answering with our own close_notify is correct.
-    private var sawCloseNotify = false
     /// A fatal TLS error or a timed-out write: `SSL_shutdown` must not be called.
     private var failed = false
     /// `.tooLong` was returned: the rest of the input is unread and is discarded on close.
@@ -173,7 +171,7 @@ public final class TLSConnection {
                 case .woken: return .woken
                 }
             case SSL_ERROR_ZERO_RETURN:
-                sawCloseNotify = true
+                // The peer's close_notify: a clean end, answered by ours in `close`.
                 inputEnded = true
                 return .ended
             default:

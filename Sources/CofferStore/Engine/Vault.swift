@@ -43,10 +43,10 @@ public final class Vault: Sendable {
     /// Crypto-shreds a tenant: its keys are destroyed before this returns, which makes all of its
     /// data unreadable at once; the now unreadable rows are deleted in the background.
     public func shredTenant(_ name: String) throws(VaultError) {
-        try withCore { core in
-            _ = try core.shredTenant(name)
-        }
+        let detachedKeys = try withCore { try $0.shredTenant(name) }
         epoch.add(1, ordering: .sequentiallyConsistent)
+        // The cached keys are unreachable already; wiping their memory can wait for the purge.
+        purgeQueue.async { withExtendedLifetime(detachedKeys) {} }
         schedulePurge()
     }
 

@@ -35,9 +35,9 @@ extension VaultCore {
     }
 
     /// Destroys the tenant's keys in one keyring transaction: everything it had is unreadable
-    /// from that moment, whatever its size. Returns the tenant id, whose vault rows the caller
-    /// purges afterwards.
-    func shredTenant(_ name: String) throws -> Int64 {
+    /// from that moment, whatever its size. Returns the detached cached data keys, which the
+    /// caller releases outside the engine lock; the vault rows are purged afterwards.
+    func shredTenant(_ name: String) throws -> [SubjectKeys] {
         guard let id = try keyring.row("SELECT id FROM tenants WHERE name = ?", name)?.int64(0) else {
             throw VaultError.notFound(.tenant)
         }
@@ -46,10 +46,10 @@ extension VaultCore {
             try keyring.run("DELETE FROM tenants WHERE id = ?", id)
         }
         tenants[name] = nil
-        dataKeys.remove(tenant: id)
+        let detached = dataKeys.remove(tenant: id)
         // secure_delete zeroed the pages; the checkpoint removes the old copies from the WAL.
         try keyring.checkpointTruncate()
-        return id
+        return detached
     }
 
     /// Tenant ids that still have rows in the vault but no longer exist in the keyring.

@@ -120,7 +120,7 @@ final class VaultCore {
 
     /// The subject's unwrapped data keys, from the cache or the vault.
     func subjectKeys(_ subject: Int64, of tenant: TenantKeys) throws -> SubjectKeys {
-        if let cached = dataKeys.get(subject) { return cached }
+        if let cached = dataKeys.get(subject, tenant: tenant.tenantID) { return cached }
         var keys: [UInt32: AESGCM] = [:]
         for row in try vault.rows("SELECT version, wrapped FROM data_keys WHERE subject_id = ?", subject) {
             guard let version = row.int64(0), let wrapped = row.blob(1) else { continue }
