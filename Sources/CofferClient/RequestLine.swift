@@ -5,7 +5,7 @@
 ///     // SET "alice@example.com" "phone" "+49 30 1234"
 public enum RequestLine {
     /// Verbs whose second word is a sub-verb (`TENANT CREATE`), compared case-insensitively.
-    public static let verbsWithSubVerb: Set<String> = ["TENANT", "SUBJECT", "TOKEN", "POLICY", "KEY", "MASTER", "REQUEST"]
+    public static let verbsWithSubVerb: Set<String> = ["TENANT", "SUBJECT", "TOKEN", "POLICY", "KEY", "MASTER", "REQUEST", "DATA"]
 
     /// Joins `words` into one request line (without the trailing LF).
     public static func make(_ words: [String]) -> String {

@@ -77,5 +77,8 @@ extension HMACSHA256 {
 enum FetchedHMAC {
     /// `@unchecked Sendable`: a fetched `EVP_MAC` is immutable and shareable between threads.
     struct Handle: @unchecked Sendable { let pointer: OpaquePointer? }
-    static let handle = Handle(pointer: EVP_MAC_fetch(nil, "HMAC", nil))
+    static let handle: Handle = {
+        OpenSSLRuntime.disableCleanupAtExit()
+        return Handle(pointer: EVP_MAC_fetch(nil, "HMAC", nil))
+    }()
 }

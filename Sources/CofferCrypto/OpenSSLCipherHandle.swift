@@ -9,7 +9,10 @@ enum FetchedAES256GCM {
     /// fetched algorithm objects as safe to share between threads.
     struct Handle: @unchecked Sendable { let pointer: OpaquePointer? }
 
-    static let handle = Handle(pointer: EVP_CIPHER_fetch(nil, "AES-256-GCM", nil))
+    static let handle: Handle = {
+        OpenSSLRuntime.disableCleanupAtExit()
+        return Handle(pointer: EVP_CIPHER_fetch(nil, "AES-256-GCM", nil))
+    }()
 
     static func cipher() throws(CryptoError) -> OpaquePointer {
         guard let pointer = handle.pointer else { throw CryptoError.drainingQueue(operation: "EVP_CIPHER_fetch(AES-256-GCM)") }

@@ -51,6 +51,10 @@ public enum Command: Sendable, Equatable {
     case keyRotate
     /// `MASTER ROTATE`
     case masterRotate
+    /// `DATA ROTATE`: start re-encrypting values under fresh data keys (own tenant; operator: all).
+    case dataRotate
+    /// `DATA STATUS`: progress of the re-encryption job.
+    case dataStatus
     /// `REQUEST ERASURE`
     case requestErasure
     /// `REQUEST LIST`
@@ -84,6 +88,8 @@ public enum Command: Sendable, Equatable {
         case .policySet: return "POLICY SET"
         case .keyRotate: return "KEY ROTATE"
         case .masterRotate: return "MASTER ROTATE"
+        case .dataRotate: return "DATA ROTATE"
+        case .dataStatus: return "DATA STATUS"
         case .requestErasure: return "REQUEST ERASURE"
         case .requestList: return "REQUEST LIST"
         case .audit: return "AUDIT"

@@ -59,6 +59,8 @@ public enum CommandParser {
             return try parseSingleSubVerb(arguments, verb: "MASTER", subVerb: "ROTATE", command: .masterRotate)
         case "REQUEST":
             return try parseRequest(arguments)
+        case "DATA":
+            return try parseData(arguments)
         default:
             throw .unknownCommand
         }
@@ -137,6 +139,21 @@ public enum CommandParser {
         case "LIST":
             try expect(arguments, count: 0, action: "REQUEST LIST")
             return .requestList
+        default:
+            throw .unknownCommand
+        }
+    }
+
+    /// `DATA ROTATE` and `DATA STATUS`: the re-encryption job (an extension of the contract).
+    private static func parseData(_ tokens: ArraySlice<Token>) throws(ProtocolError) -> Command {
+        let (subVerb, arguments) = try split(tokens, verb: "DATA")
+        switch subVerb {
+        case "ROTATE":
+            try expect(arguments, count: 0, action: "DATA ROTATE")
+            return .dataRotate
+        case "STATUS":
+            try expect(arguments, count: 0, action: "DATA STATUS")
+            return .dataStatus
         default:
             throw .unknownCommand
         }

@@ -4,6 +4,7 @@ enum BenchCommand {
         if arguments.contains("--help") || arguments.isEmpty { Output.out(HelpText.bench); return arguments.isEmpty ? 2 : 0 }
         switch arguments.first {
         case "engine": return EngineBenchmark.run(arguments.dropFirst())
+        case "rotation": return RotationBenchmark.run(arguments.dropFirst())
         default: return Output.usageError("unknown benchmark \(arguments.first!)", help: HelpText.bench)
         }
     }

@@ -9,6 +9,10 @@ enum HelpText {
           serve     run the server (TLS line protocol)
           call      send request lines to a running server and print the replies
           shell     an interactive session with a running server
+          rotate    rotate the master key, a tenant key or the data keys (for cron)
+          backup    copy the databases consistently while the server runs
+          restore   put a backup back into the data directory (server stopped)
+          verify    check the databases or a backup: integrity, headers, a decrypted sample
           bench     measure the vault engine (see: coffer bench --help)
 
         Run `coffer <command> --help` for the options of a command.
@@ -61,11 +65,97 @@ enum HelpText {
 
         """ + clientOptions
 
+    static let rotate = """
+        Usage: coffer rotate master   --token-file OPERATOR_TOKEN [options]
+               coffer rotate tenant T --token-file TENANT_T_TOKEN [options]
+               coffer rotate data [--tenant T] --token-file TOKEN [options]
+
+        Key rotation jobs for cron, run against the running server while it serves:
+          master   MASTER ROTATE: a new master key version; every tenant key is rewrapped
+          tenant   KEY ROTATE: a new key-encryption key for tenant T; every subject key is
+                   rewrapped and the old version destroyed
+          data     DATA ROTATE: every value is re-encrypted under a fresh subject data key, as
+                   a background job; the command follows it with DATA STATUS until it is done
+                   (an operator token rotates every tenant; a tenant token its own tenant)
+        Progress goes to standard error (a bar on a terminal). Exit status: 0 when the job
+        finished, 1 when the server refused or the job did not finish, 2 on usage or
+        connection errors.
+
+        Options:
+          --tenant T          with `data`: the tenant whose token is given (checked)
+          --poll-seconds N    with `data`: how often to ask for progress (default 1)
+
+        """ + clientOptions
+
+    static let backup = """
+        Usage: coffer backup [--config PATH] --to DIR [--only vault|keyring]
+
+        Copies vault.db and keyring.db from the data directory of the config into DIR with
+        SQLite's online backup API: a consistent snapshot of each, taken while the server runs
+        and writes. The vault is copied first, then the keyring, so the keyring copy holds the
+        keys of every vault row that was not shredded. DIR (created mode 0700; it must be missing
+        or empty) receives the copies and manifest.json: creation time, coffer version, and per
+        file its size, SHA-256, schema version and, for the keyring, the master key versions it
+        needs. Every file is mode 0600. The master key and the operator token are never copied:
+        back up the master key separately, offline (see docs/OPERATIONS.md).
+
+        Options:
+          --config PATH        the server's config file (default: Config/coffer.json)
+          --to DIR             the new backup directory
+          --only vault|keyring copy one database only: vault backups and keyring backups may be
+                               kept for different times, which bounds erasure from backups
+          --help               show this text
+        """
+
+    static let restore = """
+        Usage: coffer restore [--config PATH] --from DIR [--only vault|keyring] [--force]
+
+        Puts the databases of the backup in DIR back into the data directory of the config.
+        Before changing anything it checks every file against the manifest (size and SHA-256),
+        checks that the master key file can unwrap a keyring being restored, and refuses while
+        any process (a running server, even an idle one) has a database open: stop the server
+        first. Databases already in the data directory are replaced only with --force. A vault
+        that holds rows of tenants the keyring never had (a keyring older than the vault) is
+        refused unless --force, since the server would purge those rows as shredded.
+        Exit status: 0 restored, 1 refused or failed, 2 usage.
+
+        Options:
+          --config PATH        the server's config file (default: Config/coffer.json)
+          --from DIR           the backup directory
+          --only vault|keyring restore one database only (for example an older vault with the
+                               current keyring: tenants shredded since stay unreadable)
+          --force              replace databases that exist in the data directory
+          --help               show this text
+        """
+
+    static let verify = """
+        Usage: coffer verify [--config PATH] [--backup DIR] [--sample N]
+
+        Checks the databases of the data directory (the server may be running), or the backup
+        in DIR: the manifest's sizes and SHA-256 (backups), PRAGMA integrity_check and
+        foreign_key_check, that every wrapped key of the keyring unwraps under the master key,
+        that every ciphertext and wrapped key of the vault has a readable header naming a key
+        version that exists, and decrypts up to N random subjects per tenant end to end.
+        Rows of shredded tenants are reported as unreadable, as expected, not as problems.
+        A backup without a keyring is checked against the live keyring. Prints a summary;
+        exit status 0 when all is well, 1 with the first problems otherwise, 2 on usage.
+
+        Options:
+          --config PATH   the server's config file: data directory and master key
+          --backup DIR    verify this backup instead of the live data directory
+          --sample N      subjects decrypted per tenant (default 100; 0 checks headers only)
+          --help          show this text
+        """
+
     static let bench = """
-        Usage: coffer bench engine [--dir PATH] [--fields N] [--shred-sizes N,N,...]
+        Usage: coffer bench engine   [--dir PATH] [--fields N] [--shred-sizes N,N,...]
+               coffer bench rotation [--dir PATH] [--subjects N] [--tenants N]
 
         Measures the vault engine directly (no network): SET and GET operations per second on
         N fields (default 100000), and tenant shred time for tenants of each given size
-        (default 1000,10000,100000). Uses a temporary directory unless --dir is given.
+        (default 1000,10000,100000).
+        `rotation` measures KEY ROTATE with N subjects (default 100000), MASTER ROTATE with N
+        tenants (default 10000), and DATA ROTATE in fields per second while a reader keeps
+        reading. Both use a temporary directory unless --dir is given.
         """
 }

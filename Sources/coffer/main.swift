@@ -8,6 +8,10 @@ case "serve": status = ServeCommand.run(arguments.dropFirst())
 case "call": status = CallCommand.run(arguments.dropFirst())
 case "shell": status = ShellCommand.run(arguments.dropFirst())
 case "bench": status = BenchCommand.run(arguments.dropFirst())
+case "rotate": status = RotateCommand.run(arguments.dropFirst())
+case "backup": status = BackupCommand.run(arguments.dropFirst())
+case "restore": status = RestoreCommand.run(arguments.dropFirst())
+case "verify": status = VerifyCommand.run(arguments.dropFirst())
 case nil, "--help", "-h", "help":
     Output.out(HelpText.main)
     status = arguments.isEmpty ? 2 : 0

@@ -19,6 +19,7 @@ public final class CofferService: Sendable {
     public init(configuration: ServerConfiguration) throws(ServiceError) {
         // One client that resets its connection must not kill the server with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
+        OpenSSLRuntime.disableCleanupAtExit()
         self.configuration = configuration
         do { try KeyBootstrap.prepare(configuration) } catch { throw .bootstrap(error) }
         do {
@@ -71,6 +72,6 @@ public final class CofferService: Sendable {
     /// when every connection has ended or `timeout` seconds have passed.
     public func stop(timeout: Double = 10) {
         listener.stop(timeout: timeout)
-        vault.waitForPurge()
+        vault.close()
     }
 }

@@ -15,8 +15,8 @@ extension Session {
             return Outcome(reply: .okValue(Self.identity(try currentPrincipal())))
         case .quit:
             return Outcome(reply: .ok, close: true)
-        case .keyRotate, .masterRotate, .audit, .find, .requestErasure, .requestList:
-            // Owned by later issues (rotation, audit trail, blind index, erasure requests).
+        case .audit, .find, .requestErasure, .requestList:
+            // Owned by a later issue (audit trail, blind index, erasure requests).
             throw CommandRefusal.notImplemented
         default:
             break
@@ -114,7 +114,35 @@ extension Session {
             try vault.setSubjectSelfEdit(tenant: tenant, enabled: value == "on")
             return .ok
 
-        case .ping, .hello, .auth, .whoami, .quit, .keyRotate, .masterRotate, .audit, .find, .requestErasure, .requestList:
+        case .keyRotate:
+            let tenant = try requireTenantAdmin(principal)
+            return .okValue(.object([("version", .int(Int(try vault.rotateTenantKey(tenant))))]))
+
+        case .masterRotate:
+            try requireOperator(principal)
+            return .okValue(.object([("version", .int(Int(try vault.rotateMasterKey())))]))
+
+        case .dataRotate:
+            switch principal {
+            case .operator:
+                return .okValue(.object([("tenants", .int(try vault.startReencryption(tenant: nil))), ("state", .string("running"))]))
+            case .tenant(let tenant):
+                _ = try vault.startReencryption(tenant: tenant)
+                return .okValue(.object([("tenant", .string(tenant)), ("state", .string("running"))]))
+            case .subject:
+                throw CommandRefusal.forbidden("only the operator or a tenant administrator may rotate data keys")
+            }
+
+        case .dataStatus:
+            let status: ReencryptionStatus
+            switch principal {
+            case .operator: status = try vault.reencryptionStatus(tenant: nil)
+            case .tenant(let tenant): status = try vault.reencryptionStatus(tenant: tenant)
+            case .subject: throw CommandRefusal.forbidden("only the operator or a tenant administrator may see rotation progress")
+            }
+            return .okValue(.object([("state", .string(status.state.rawValue)), ("done", .int(status.done)), ("total", .int(status.total))]))
+
+        case .ping, .hello, .auth, .whoami, .quit, .audit, .find, .requestErasure, .requestList:
             throw CommandRefusal.notImplemented
         }
     }

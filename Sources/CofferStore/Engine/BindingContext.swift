@@ -17,6 +17,14 @@ enum BindingContext {
     /// The service's token key, wrapped under the master key.
     static let tokenKey: [UInt8] = label("coffer/token-key")
 
+    /// The context of a service key by its name in the keyring's `service_keys` table.
+    static func serviceKey(_ name: String) throws -> [UInt8] {
+        switch name {
+        case "token": return tokenKey
+        default: throw VaultError.corrupt("unknown service key in the keyring")
+        }
+    }
+
     /// A subject's data key, wrapped under its tenant's key-encryption key.
     static func dataKey(tenant: Int64, subject: Int64, version: UInt32) -> [UInt8] {
         label("coffer/subject-dek") + int(tenant) + int(subject) + int(Int64(version))

@@ -27,6 +27,14 @@ enum Schema {
                 wrapped BLOB NOT NULL                   -- wrapped under the master key
             ) WITHOUT ROWID;
             """),
+        // Key rotation (issue 4): the nonce budget of every key.
+        Migration(version: 2, sql: """
+            ALTER TABLE tenant_keys ADD COLUMN seals INTEGER NOT NULL DEFAULT 0;
+            CREATE TABLE master_seals (
+                version INTEGER PRIMARY KEY,            -- a master key version
+                seals INTEGER NOT NULL DEFAULT 0        -- encryptions it has performed
+            );
+            """),
     ]
 
     static let vault: [Migration] = [
@@ -53,6 +61,22 @@ enum Schema {
                 value BLOB NOT NULL,                    -- envelope sealed under the subject's data key
                 PRIMARY KEY (subject_id, name)
             ) WITHOUT ROWID;
+            """),
+        // Key rotation (issue 4): which tenant key wraps what, nonce budgets, re-encryption jobs.
+        Migration(version: 2, sql: """
+            ALTER TABLE subjects ADD COLUMN name_kek_version INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE data_keys ADD COLUMN kek_version INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE data_keys ADD COLUMN seals INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX subjects_by_tenant ON subjects (tenant_id, id);   -- rotations walk a tenant in id order
+            CREATE TABLE rotation_jobs (
+                tenant_id INTEGER PRIMARY KEY,          -- one re-encryption job per tenant at a time
+                until_subject INTEGER NOT NULL,         -- subjects up to this id existed when it started
+                cursor INTEGER NOT NULL DEFAULT 0,      -- subjects up to this id are done
+                done INTEGER NOT NULL DEFAULT 0,
+                total INTEGER NOT NULL,
+                started_at INTEGER NOT NULL,
+                finished_at INTEGER                     -- NULL while running
+            );
             """),
     ]
 }

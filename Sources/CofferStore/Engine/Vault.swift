@@ -1,6 +1,9 @@
 import CofferCrypto
 import Dispatch
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The vault engine: tenants, subjects and their encrypted fields, tokens and crypto-shredding.
 ///
@@ -15,17 +18,27 @@ import Synchronization
 public final class Vault: Sendable {
     private let core: Mutex<VaultCore>
     private let epoch = Atomic<UInt64>(0)
-    private let purgeQueue = DispatchQueue(label: "coffer.vault.purge")
+    /// Background work that yields to traffic: purging shredded tenants, re-encryption.
+    private let purgeQueue = DispatchQueue(label: "coffer.vault.maintenance")
+    /// Key rotations, one at a time (from commands, from the nonce budget, and at start-up).
+    private let rotationQueue = DispatchQueue(label: "coffer.vault.rotation")
+    private let pauseBetweenBatches: UInt32
+    /// Set by `close()`: background loops stop at their next batch.
+    private let closing = Atomic<Bool>(false)
 
     /// Opens (creating where allowed) the databases and the master key, and resumes any purge
     /// of shredded tenants that a previous run did not finish.
     public init(configuration: VaultConfiguration) throws(VaultError) {
+        OpenSSLRuntime.disableCleanupAtExit()
         do {
             core = Mutex(try VaultCore(configuration: configuration))
         } catch {
             throw Self.vaultError(error)
         }
+        pauseBetweenBatches = UInt32(max(0, configuration.reencryptionPauseMilliseconds)) * 1000
         schedulePurge()
+        resumeUnfinishedRotations()
+        scheduleReencryption()
     }
 
     // MARK: Tenants
@@ -54,6 +67,7 @@ public final class Vault: Sendable {
     public func waitForPurge() {
         purgeQueue.sync {}
     }
+
 
     public func subjectSelfEdit(tenant: String) throws(VaultError) -> Bool {
         try withCore { try $0.tenant(tenant).subjectSelfEdit }
@@ -135,12 +149,122 @@ public final class Vault: Sendable {
     /// re-check their principal only when it moved, which keeps authentication off the hot path.
     public var authEpoch: UInt64 { epoch.load(ordering: .sequentiallyConsistent) }
 
+    // MARK: Rotation
+
+    /// Replaces the master key: every tenant key is rewrapped under the new version, then the
+    /// old version is removed from the key file. Returns the new version.
+    public func rotateMasterKey() throws(VaultError) -> UInt32 {
+        let result: Result<UInt32, VaultError> = rotationQueue.sync {
+            Result { () throws(VaultError) in try withCore { try $0.rotateMaster() } }
+        }
+        return try result.get()
+    }
+
+    /// Replaces a tenant's key-encryption key: every subject key is rewrapped under the new
+    /// version in batches (other requests run between batches), then the old version is
+    /// destroyed. Returns the new version.
+    public func rotateTenantKey(_ tenant: String) throws(VaultError) -> UInt32 {
+        let result: Result<UInt32, VaultError> = rotationQueue.sync {
+            Result { () throws(VaultError) in
+                let version = try withCore { try $0.beginTenantKeyRotation(tenant) }
+                try finishTenantKeyRotation(tenant)
+                return version
+            }
+        }
+        return try result.get()
+    }
+
+    /// Rewraps what is left under older versions, then retires them. Runs on `rotationQueue`.
+    private func finishTenantKeyRotation(_ tenant: String) throws(VaultError) {
+        var cursor: Int64 = 0
+        while let last = try withCore({ try $0.rewrapTenantBatch(tenant, after: cursor, limit: 2000) }) { cursor = last }
+        try withCore { try $0.retireOldTenantKeys(tenant) }
+    }
+
+    /// Starts re-encrypting every value under fresh data keys, for one tenant or (nil) all of
+    /// them, as a background job. Returns the number of tenants whose job started.
+    public func startReencryption(tenant: String?) throws(VaultError) -> Int {
+        let count = try withCore { core in
+            let names = try tenant.map { [$0] } ?? core.listTenants().map(\.name)
+            for name in names { try core.startReencryption(name) }
+            return names.count
+        }
+        scheduleReencryption()
+        return count
+    }
+
+    /// Progress of the re-encryption of one tenant, or of all tenants when `tenant` is nil.
+    public func reencryptionStatus(tenant: String?) throws(VaultError) -> ReencryptionStatus {
+        try withCore { try $0.reencryptionStatus(tenant) }
+    }
+
+    /// Stops background work at its next batch boundary (an unfinished purge or re-encryption
+    /// resumes at the next start) and waits for it. Call before the process exits.
+    public func close() {
+        closing.store(true, ordering: .sequentiallyConsistent)
+        waitForMaintenance()
+    }
+
+    /// Waits until background re-encryption and rotations queued so far have finished.
+    public func waitForMaintenance() {
+        rotationQueue.sync {}
+        purgeQueue.sync {}
+    }
+
+    private func scheduleReencryption() {
+        purgeQueue.async { [self] in
+            do {
+                while !closing.load(ordering: .relaxed), try withCore({ try $0.reencryptBatch(limit: 32) }) {
+                    if pauseBetweenBatches > 0 { usleep(pauseBetweenBatches) }
+                }
+            } catch {
+                // The job keeps its cursor; it resumes at the next start or the next DATA ROTATE.
+                ServiceLog.warning("re-encryption paused: \(error)")
+            }
+        }
+    }
+
+    /// Finishes rotations a crash interrupted: tenants that still have more than one key.
+    private func resumeUnfinishedRotations() {
+        rotationQueue.async { [self] in
+            do {
+                for tenant in try withCore({ try $0.tenantsWithUnfinishedKeyRotation() }) {
+                    try finishTenantKeyRotation(tenant)
+                }
+            } catch {
+                ServiceLog.warning("resuming a tenant key rotation failed: \(error)")
+            }
+        }
+    }
+
+    /// Starts the rotations that the nonce budget asks for.
+    private func scheduleBudgetRotations(master: Bool, tenants: Set<String>) {
+        rotationQueue.async { [self] in
+            do {
+                if master { _ = try withCore { try $0.rotateMaster() } }
+                for tenant in tenants.sorted() {
+                    _ = try withCore { try $0.beginTenantKeyRotation(tenant) }
+                    try finishTenantKeyRotation(tenant)
+                    ServiceLog.info("rotated the key of tenant \(tenant): it reached its encryption budget")
+                }
+            } catch {
+                ServiceLog.warning("automatic key rotation failed: \(error)")
+            }
+        }
+    }
+
     // MARK: Plumbing
 
     private func withCore<T: Sendable>(_ body: (VaultCore) throws -> T) throws(VaultError) -> T {
-        let result: Result<T, VaultError> = core.withLock { core in
-            do { return .success(try body(core)) } catch { return .failure(Self.vaultError(error)) }
+        let (result, master, tenants): (Result<T, VaultError>, Bool, Set<String>) = core.withLock { core in
+            let result: Result<T, VaultError>
+            do { result = .success(try body(core)) } catch { result = .failure(Self.vaultError(error)) }
+            let due = (core.masterOverBudget, core.tenantsOverBudget)
+            core.masterOverBudget = false
+            core.tenantsOverBudget = []
+            return (result, due.0, due.1)
         }
+        if master || !tenants.isEmpty { scheduleBudgetRotations(master: master, tenants: tenants) }
         return try result.get()
     }
 
@@ -151,7 +275,7 @@ public final class Vault: Sendable {
             do {
                 let tenants = try withCore { try $0.shreddedTenantIDs() }
                 for tenant in tenants {
-                    while try withCore({ try $0.purgeBatch(tenant: tenant, batch: 256) }) > 0 {}
+                    while !closing.load(ordering: .relaxed), try withCore({ try $0.purgeBatch(tenant: tenant, batch: 256) }) > 0 {}
                 }
                 if !tenants.isEmpty { try withCore { try $0.vault.checkpointTruncate() } }
             } catch {

@@ -11,6 +11,12 @@ public struct VaultConfiguration: Sendable {
     public var maxValueBytes: Int
     /// How many subjects' unwrapped data keys stay cached in memory.
     public var dataKeyCacheSize: Int
+    /// Encryptions after which a key is replaced automatically. AES-GCM with random 96-bit nonces
+    /// must stay well below 2^32 encryptions per key; the default is 2^30. Tests lower it.
+    public var nonceBudget: Int64 = 1 << 30
+    /// Pause between batches of the background re-encryption job, so serving traffic keeps
+    /// priority over it.
+    public var reencryptionPauseMilliseconds: Int = 2
 
     public init(dataDirectory: String, masterKeyPath: String, createMissingMasterKey: Bool = true,
                 maxValueBytes: Int = 16384, dataKeyCacheSize: Int = 10_000) {

@@ -16,12 +16,16 @@ extension VaultCore {
         let tenant = try tenant(name).keys
         let existing = try subjectID(subject, of: tenant)
         guard existing != nil || createSubject else { throw VaultError.notFound(.subject) }
-        try vault.transaction {
+        try vaultTransaction {
             let id = try existing ?? insertSubject(subject, of: tenant)
             let keys = try subjectKeys(id, of: tenant)
             for pair in pairs {
                 let sealed = try sealValue(pair.value, field: pair.field, subject: id, keys: keys, tenant: tenant)
                 try vault.run("INSERT OR REPLACE INTO fields (subject_id, name, value) VALUES (?, ?, ?)", id, pair.field, sealed)
+            }
+            if try countDataKeySeals(subject: id, version: keys.currentVersion, Int64(pairs.count)) {
+                // The data key reached its nonce budget: replace it now, in this transaction.
+                try rekeySubject(id, of: tenant)
             }
         }
     }

@@ -14,9 +14,9 @@ extension VaultCore {
                             name, try tokenDigest(Array(token.utf8)), Self.now())
             let id = keyring.lastInsertRowID
             try keyring.run("UPDATE tenants SET index_key = ? WHERE id = ?",
-                            try master.wrap(index, context: BindingContext.indexKey(tenant: id)), id)
+                            try wrapUnderMaster(index, context: BindingContext.indexKey(tenant: id)), id)
             try keyring.run("INSERT INTO tenant_keys (tenant_id, version, wrapped, created_at) VALUES (?, 1, ?, ?)",
-                            id, try master.wrap(kek, context: BindingContext.tenantKey(tenant: id, version: 1)), Self.now())
+                            id, try wrapUnderMaster(kek, context: BindingContext.tenantKey(tenant: id, version: 1)), Self.now())
         }
         return token
     }
@@ -46,6 +46,7 @@ extension VaultCore {
             try keyring.run("DELETE FROM tenants WHERE id = ?", id)
         }
         tenants[name] = nil
+        sealBudget.counters[id] = nil
         let detached = dataKeys.remove(tenant: id)
         // secure_delete zeroed the pages; the checkpoint removes the old copies from the WAL.
         try keyring.checkpointTruncate()
@@ -63,7 +64,7 @@ extension VaultCore {
     func purgeBatch(tenant id: Int64, batch: Int) throws -> Int {
         let ids = try vault.rows("SELECT id FROM subjects WHERE tenant_id = ? LIMIT ?", id, batch).compactMap { $0.int64(0) }
         guard !ids.isEmpty else { return 0 }
-        try vault.transaction {
+        try vaultTransaction {
             for subject in ids { try deleteSubjectRows(subject) }
         }
         return ids.count

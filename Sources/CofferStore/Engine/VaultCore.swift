@@ -12,13 +12,18 @@ final class VaultCore {
     let configuration: VaultConfiguration
     let keyring: Database
     let vault: Database
-    private(set) var master: MasterKeyring
+    var master: MasterKeyring
     let tokenKey: HMACSHA256
     var operatorTokenDigest: [UInt8]?
 
     /// Tenants whose keys are unwrapped, by name.
     var tenants: [String: TenantEntry] = [:]
     var dataKeys: DataKeyCache
+    /// Nonce budgets: counts of tenant-key encryptions, and keys that reached their budget and
+    /// wait for the automatic rotation `Vault` schedules.
+    var sealBudget = SealBudget()
+    var tenantsOverBudget: Set<String> = []
+    var masterOverBudget = false
 
     /// A cached tenant: its unwrapped keys and its policy.
     struct TenantEntry {
@@ -46,6 +51,7 @@ final class VaultCore {
         try Migrator.migrate(vault, Schema.vault)
         tokenKey = try Self.loadOrCreateTokenKey(keyring: keyring, master: master)
         dataKeys = DataKeyCache(capacity: configuration.dataKeyCacheSize)
+        try completeMasterRotation()
     }
 
     /// The service-wide key under which tokens are digested. Created with the keyring.
@@ -60,6 +66,8 @@ final class VaultCore {
         let key = try SymmetricKey.random()
         try keyring.run("INSERT INTO service_keys (name, wrapped) VALUES ('token', ?)",
                         try master.wrap(key, context: BindingContext.tokenKey))
+        try keyring.run("INSERT INTO master_seals (version, seals) VALUES (?, 1) ON CONFLICT (version) DO UPDATE SET seals = seals + 1",
+                        Int64(master.currentVersion))
         return try HMACSHA256(key: key)
     }
 
@@ -90,6 +98,18 @@ final class VaultCore {
         try keyring.row("SELECT name FROM tenants WHERE id = ?", id)?.text(0)
     }
 
+    /// A vault transaction. If it fails, the data-key cache is emptied: keys cached inside the
+    /// rolled-back transaction (a new subject's, a replaced one's) must not outlive it, since the
+    /// row ids they were cached under can be handed out again.
+    func vaultTransaction<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try vault.transaction(body)
+        } catch {
+            dataKeys.removeAll()
+            throw error
+        }
+    }
+
     // MARK: Subjects
 
     /// The row id of a tenant's subject, found by keyed hash; nil if it does not exist.
@@ -106,16 +126,22 @@ final class VaultCore {
     /// Inserts a new subject with a fresh random data key. Runs inside the caller's transaction.
     func insertSubject(_ subject: String, of tenant: TenantKeys) throws -> Int64 {
         let lookup = try tenant.lookup(subject: subject)
+        try countTenantKeySeals(tenant, 2)
         let sealedName = try Envelope.seal(Array(subject.utf8), using: tenant.current, keyVersion: tenant.currentVersion,
                                            context: BindingContext.subjectName(tenant: tenant.tenantID, lookup: lookup))
-        try vault.run("INSERT INTO subjects (tenant_id, lookup, sealed_name, created_at) VALUES (?, ?, ?, ?)",
-                      tenant.tenantID, lookup, sealedName, Self.now())
+        try vault.run("INSERT INTO subjects (tenant_id, lookup, sealed_name, name_kek_version, created_at) VALUES (?, ?, ?, ?, ?)",
+                      tenant.tenantID, lookup, sealedName, Int64(tenant.currentVersion), Self.now())
         let id = vault.lastInsertRowID
-        let dataKey = try SymmetricKey.random()
-        let wrapped = try KeyWrap.wrap(dataKey, under: tenant.current, kekVersion: tenant.currentVersion,
-                                       context: BindingContext.dataKey(tenant: tenant.tenantID, subject: id, version: 1))
-        try vault.run("INSERT INTO data_keys (subject_id, version, wrapped) VALUES (?, 1, ?)", id, wrapped)
+        try insertDataKey(try SymmetricKey.random(), version: 1, subject: id, tenant: tenant)
         return id
+    }
+
+    /// Stores a subject's data key wrapped under the tenant's current key-encryption key.
+    func insertDataKey(_ key: SymmetricKey, version: UInt32, subject: Int64, tenant: TenantKeys) throws {
+        let wrapped = try KeyWrap.wrap(key, under: tenant.current, kekVersion: tenant.currentVersion,
+                                       context: BindingContext.dataKey(tenant: tenant.tenantID, subject: subject, version: version))
+        try vault.run("INSERT INTO data_keys (subject_id, version, wrapped, kek_version) VALUES (?, ?, ?, ?)",
+                      subject, Int64(version), wrapped, Int64(tenant.currentVersion))
     }
 
     /// The subject's unwrapped data keys, from the cache or the vault.

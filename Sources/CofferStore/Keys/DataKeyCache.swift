@@ -46,6 +46,11 @@ struct DataKeyCache {
         return removed.values.map(\.keys)
     }
 
+    mutating func removeAll() {
+        tenants.removeAll()
+        count = 0
+    }
+
     private mutating func evictOldest() {
         var all: [(tenant: Int64, subject: Int64, lastUse: UInt64)] = []
         all.reserveCapacity(count)

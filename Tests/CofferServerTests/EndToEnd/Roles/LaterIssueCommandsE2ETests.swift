@@ -4,8 +4,9 @@ import XCTest
 /// Commands owned by later issues answer `UNKNOWN_COMMAND` for now, for every role, and leave
 /// the connection open.
 final class LaterIssueCommandsE2ETests: E2ETestCase {
-    private let laterCommands = ["KEY ROTATE", "MASTER ROTATE", "AUDIT", "AUDIT 10", "FIND phone 123",
-                                 "REQUEST ERASURE", "REQUEST LIST", "key rotate", "audit"]
+    // KEY ROTATE and MASTER ROTATE landed with issue 4 (Tests/CofferServerTests/Rotation/).
+    private let laterCommands = ["AUDIT", "AUDIT 10", "FIND phone 123",
+                                 "REQUEST ERASURE", "REQUEST LIST", "audit"]
 
     func testLaterIssueCommandsAreUnknownForEveryRole() throws {
         let server = try startServer()

@@ -1,0 +1,78 @@
+import Foundation
+import XCTest
+
+/// CONTRACT.md §7–8: `coffer serve` refuses to start, with a message naming the problem and a
+/// non-zero status, for a bad config or unsafe or missing key files.
+final class ConfigRefusalE2ETests: E2ETestCase {
+    /// Runs `coffer serve` on `installation` and asserts a refusal whose message contains `named`.
+    private func assertRefusal(_ installation: E2EInstallation, naming named: String, _ context: String = "",
+                               file: StaticString = #filePath, line: UInt = #line) throws {
+        let (status, stderr) = try installation.serveExpectingRefusal()
+        XCTAssertNotNil(status, "\(context): coffer serve did not exit; it should have refused to start", file: file, line: line)
+        XCTAssertNotEqual(status, 0, "\(context): exit status", file: file, line: line)
+        XCTAssertTrue(stderr.contains(named), "\(context): the message should name \(named); stderr: \(stderr)", file: file, line: line)
+        XCTAssertFalse(stderr.contains("listening on"), "\(context): it must not have served", file: file, line: line)
+    }
+
+    func testUnknownConfigKeysAreRefusedByTheirFullPath() throws {
+        let cases: [(config: String, key: String)] = [
+            (#"{"limits": {"maxLine": 5}}"#, "limits.maxLine"),
+            (#"{"listen": {"host": "127.0.0.1", "port": 0, "tls": true}}"#, "listen.tls"),
+            (#"{"listen": {"port": 0}, "logging": {}}"#, "logging"),
+            (#"{"listen": {"port": 0}, "bootstrap": {"createMissingKey": true}}"#, "bootstrap.createMissingKey"),
+        ]
+        for (config, key) in cases {
+            let installation = try E2EInstallation(config: config)
+            try assertRefusal(installation, naming: key, config)
+            XCTAssertEqual(installation.createdPaths(), [], "\(config): nothing is created")
+        }
+    }
+
+    func testTLSMinimumVersionOtherThan12Or13IsRefused() throws {
+        for version in [#""1.1""#, #""1.0""#, #""TLS1.3""#, "1.3", #""""#] {
+            let config = #"{"listen": {"port": 0}, "tls": {"minimumVersion": \#(version)}}"#
+            let installation = try E2EInstallation(config: config)
+            try assertRefusal(installation, naming: "tls.minimumVersion", config)
+            XCTAssertEqual(installation.createdPaths(), [], "\(config): nothing is created")
+        }
+    }
+
+    func testCreateMissingKeysFalseWithNothingPresentNamesAMissingFileAndCreatesNothing() throws {
+        let installation = try E2EInstallation(config: #"{"listen": {"port": 0}, "bootstrap": {"createMissingKeys": false}}"#)
+        let (status, stderr) = try installation.serveExpectingRefusal()
+        XCTAssertNotNil(status)
+        XCTAssertNotEqual(status, 0)
+        let named = [installation.masterKeyPath, installation.operatorTokenPath, installation.certificatePath,
+                     installation.privateKeyPath].filter { stderr.contains($0) }
+        XCTAssertFalse(named.isEmpty, "the message names a missing file; stderr: \(stderr)")
+        XCTAssertEqual(installation.createdPaths(), [], "no file or directory is created")
+    }
+
+    func testSecretFilesReadableByGroupOrOthersAreRefused() throws {
+        let installation = try E2EInstallation()
+        try installation.bootstrap()
+        for path in [installation.operatorTokenPath, installation.masterKeyPath, installation.privateKeyPath] {
+            for mode in [0o644, 0o640, 0o604] {
+                try installation.setMode(mode, path)
+                try assertRefusal(installation, naming: path, "\(path) with mode \(String(mode, radix: 8))")
+            }
+            try installation.setMode(0o600, path)
+        }
+        let server = try installation.serve()
+        XCTAssertEqual(server.terminate(), 0, "with every mode back at 0600 it starts again")
+    }
+
+    func testMissingMasterKeyOrOperatorTokenNextToExistingDatabasesIsRefusedAndNotRecreated() throws {
+        let installation = try E2EInstallation()
+        try installation.bootstrap()
+        for path in [installation.masterKeyPath, installation.operatorTokenPath] {
+            let saved = try XCTUnwrap(FileManager.default.contents(atPath: path))
+            try FileManager.default.removeItem(atPath: path)
+            try assertRefusal(installation, naming: path, "missing \(path)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path), "\(path) must not be re-created over existing data")
+            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: saved, attributes: [.posixPermissions: 0o600]))
+        }
+        let server = try installation.serve()
+        XCTAssertEqual(server.terminate(), 0, "with the files restored it starts again")
+    }
+}
