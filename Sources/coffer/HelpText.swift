@@ -13,7 +13,7 @@ enum HelpText {
           backup    copy the databases consistently while the server runs
           restore   put a backup back into the data directory (server stopped)
           verify    check the databases or a backup: integrity, headers, a decrypted sample
-          bench     measure the vault engine (see: coffer bench --help)
+          bench     measure the vault engine, or the server over TLS (see: coffer bench --help)
 
         Run `coffer <command> --help` for the options of a command.
         """
@@ -116,7 +116,7 @@ enum HelpText {
         any process (a running server, even an idle one) has a database open: stop the server
         first. Databases already in the data directory are replaced only with --force. A vault
         that holds rows of tenants the keyring never had (a keyring older than the vault) is
-        refused unless --force, since the server would purge those rows as shredded.
+        always refused, since the server would purge those rows as shredded.
         Exit status: 0 restored, 1 refused or failed, 2 usage.
 
         Options:
@@ -150,6 +150,7 @@ enum HelpText {
     static let bench = """
         Usage: coffer bench engine   [--dir PATH] [--fields N] [--shred-sizes N,N,...]
                coffer bench rotation [--dir PATH] [--subjects N] [--tenants N]
+               coffer bench net      [options]   (see: coffer bench net --help)
 
         Measures the vault engine directly (no network): SET and GET operations per second on
         N fields (default 100000), and tenant shred time for tenants of each given size
@@ -157,5 +158,45 @@ enum HelpText {
         `rotation` measures KEY ROTATE with N subjects (default 100000), MASTER ROTATE with N
         tenants (default 10000), and DATA ROTATE in fields per second while a reader keeps
         reading. Both use a temporary directory unless --dir is given.
+        `net` measures a running server over TLS with many pipelining clients.
+        """
+
+    static let benchNet = """
+        Usage: coffer bench net --token-file OPERATOR_TOKEN [--config PATH | --host H --port P --ca PATH]
+                                [--clients N] [--pipeline P] [--requests R] [--subjects S]
+                                [--mix set=20,get=75,export=5,find=0] [--fields-per-set K]
+                                [--keep] [--json]
+               coffer bench net --start-server [same workload options]
+
+        Measures the server over TLS, in the spirit of redis-benchmark. With the operator token
+        it creates a fresh tenant (bench-<random>), loads S subjects with a phone number, an
+        e-mail address and a postal address each (values of 20 to 120 bytes; at least 32
+        requests in flight per client), then N clients, each on its own connection and keeping
+        P requests in flight, send R operations drawn from the mix about random subjects. Each
+        request's latency runs from the write that sent it to the read of its reply.
+        Prints per operation: requests sent, OK replies, errors, unsupported (ERR
+        UNKNOWN_COMMAND, left out of the throughput), operations and fields per second, and
+        latency p50, p99 and p99.9. The tenant is shredded at the end unless --keep is given.
+        Progress goes to standard error. Exit status: 0 when every request succeeded (or was
+        unsupported), 1 when any failed or the run could not finish, 2 on usage errors.
+
+        Options:
+          --clients N          client connections, one thread each (default 16)
+          --pipeline P         requests each client keeps in flight (default 16)
+          --requests R         operations in the measured phase, over all clients (default 100000)
+          --subjects S         subjects loaded first (default 100000)
+          --mix op=w,...       relative weights of set, get, export and find; unnamed ones are 0
+                               (default set=20,get=75,export=5,find=0)
+          --fields-per-set K   fields each SET of the measured phase writes, 1 to 10 (default 1)
+          --keep               leave the benchmark tenant in place (its token is not shown)
+          --json               print the report as one JSON object
+          --start-server       run a server in this process, in a temporary directory on a free
+                               loopback port, instead of connecting to one
+          --config PATH        read host, port and certificate from this config file
+          --host HOST          server address (default: listen.host of the config)
+          --port PORT          server port (default: listen.port of the config)
+          --ca PATH            PEM certificate to trust (default: tls.certificate of the config)
+          --token-file PATH    the operator token (for example keys/operator.token)
+          --help               show this text
         """
 }

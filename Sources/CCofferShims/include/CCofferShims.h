@@ -21,11 +21,13 @@ static inline int coffer_ssl_ctx_set_max_proto_version(SSL_CTX *ctx, int version
 }
 
 /// The hardening options every Coffer TLS context carries: no compression,
-/// no renegotiation, server cipher preference, no pre-TLS-1.2 versions.
+/// no renegotiation, server cipher preference, no pre-TLS-1.2 versions, no session tickets
+/// (a resumed session would skip the handshake the idle and cap rules rely on; tickets also
+/// weaken forward secrecy in TLS 1.2).
 static inline uint64_t coffer_ssl_hardening_options(void) {
     return (uint64_t)(SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
                       SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_SSLv3 |
-                      SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1);
+                      SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1 | SSL_OP_NO_TICKET);
 }
 
 static inline uint64_t coffer_ssl_ctx_set_options(SSL_CTX *ctx, uint64_t options) {

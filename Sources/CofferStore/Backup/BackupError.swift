@@ -30,6 +30,9 @@ public enum BackupError: Error, Sendable, CustomStringConvertible {
     /// The vault names tenants that the keyring never had: the keyring is older than the vault
     /// (or from another installation); a server would purge those rows as shredded.
     case keyringOlderThanVault(tenants: Int)
+    /// The vault names tenant key versions the keyring does not hold (for example a vault from
+    /// before a `KEY ROTATE` with a keyring from after it): those rows could not be read.
+    case keyringDoesNotFitVault(reason: String)
     /// The master key file cannot unwrap the keyring being restored.
     case masterKey(String)
 
@@ -59,8 +62,11 @@ public enum BackupError: Error, Sendable, CustomStringConvertible {
             return "the data directory already holds \(paths.joined(separator: ", ")); pass --force to replace them"
         case .keyringOlderThanVault(let tenants):
             return "the vault holds rows of \(tenants) tenant(s) that the keyring never had: the keyring is older than the vault "
-                + "or belongs to another installation, and a server would purge those rows as shredded; restore a keyring "
-                + "backup taken together with or after this vault, or pass --force"
+                + "or belongs to another installation, and a server would purge those rows as shredded; restore the vault "
+                + "and the keyring of one backup together (or move vault.db away if those tenants are to be given up)"
+        case .keyringDoesNotFitVault(let reason):
+            return "the vault and the keyring would not fit together (\(reason)); restore the vault and the keyring "
+                + "of one backup together"
         case .masterKey(let reason):
             return reason
         }

@@ -8,14 +8,20 @@ import Foundation
 ///    and its schema version must be one this program knows;
 /// 2. a keyring is restored only if the master key file holds every master key version its
 ///    wrapped keys name (the master key is never part of a backup);
-/// 3. both databases of the data directory are locked exclusively: if any other process (a
+/// 3. the vault and the keyring that will be in place together (restored or live) must fit:
+///    every identifier and data key of a tenant the keyring holds must name a tenant key version
+///    the keyring has (a vault from before a `KEY ROTATE` does not fit a keyring from after it),
+///    and the vault must not hold rows of tenants the keyring never had (a keyring older than
+///    the vault), which a server would purge as shredded. Either is refused, `force` or not:
+///    giving up data must be a deliberate act, not a side effect of a restore. Rows of tenants
+///    the keyring had and no longer has are those of shredded tenants: they stay unreadable,
+///    and the server purges them;
+/// 4. both databases of the data directory are locked exclusively: if any other process (a
 ///    running server, even an idle one) has one open, the restore is refused (see
-///    `ExclusiveDatabase`), and while the lock is held no server can open them;
-/// 4. a target that already holds a database is replaced only with `force`;
-/// 5. the vault and keyring that will be in place together are compared: if the vault has rows
-///    of tenants the keyring never had (an older keyring than the vault), a server would purge
-///    them as shredded, so the restore is refused unless `force`. Rows of tenants the keyring had
-///    and no longer has are those of shredded tenants: they stay unreadable and are purged.
+///    `ExclusiveDatabase`), and while the lock is held no server can open them. Step 3 read the
+///    live files before the lock; anything that could have changed them since would have had
+///    them open, and made the lock fail;
+/// 5. a target that already holds a database is replaced only with `force`.
 ///
 /// Each database is then replaced with SQLite's online backup API through the locked
 /// connection, in one transaction each: a crash part way leaves the previous contents.
@@ -30,23 +36,10 @@ public enum BackupRestorer {
         for part in parts {
             guard let entry = manifest.entry(for: part) else { throw .partNotInBackup(part) }
             try checkFile(entry, inDirectory: backup)
-            let path = backup + "/" + part.fileName
-            do {
-                let database = try Database(path: path, mode: .readOnly)
-                let version = try Migrator.userVersion(of: database)
-                guard version <= part.newestSchemaVersion else {
-                    throw BackupError.schemaTooNew(file: path, version: version, newest: part.newestSchemaVersion)
-                }
-                sources[part] = database
-            } catch let error as BackupError {
-                throw error
-            } catch let error as SQLiteError {
-                throw .database(path: path, error)
-            } catch {
-                throw .fileSystem(path: path, reason: "cannot open")
-            }
+            sources[part] = try openCopy(backup + "/" + part.fileName, part: part)
         }
         if let keyring = sources[.keyring] { try checkMasterKey(for: keyring, masterKeyPath: masterKeyPath) }
+        let fit = try checkPair(sources: sources, dataDirectory: dataDirectory)
 
         do { try SecretFile.makeDirectory(dataDirectory) } catch { throw .fileSystem(path: dataDirectory, reason: error.description) }
         // Lock both targets, also the one not restored: a server holds both open.
@@ -62,27 +55,13 @@ public enum BackupRestorer {
             throw .targetHoldsData(paths: occupied.map { dataDirectory + "/" + $0.fileName })
         }
 
-        let keyring = try keyringTenants(restored: sources[.keyring], live: targets[.keyring])
-        let vaultTenants = try vaultTenantCounts(restored: sources[.vault], live: targets[.vault])
-        var shredded = (tenants: 0, subjects: 0)
-        var unknownTenants = 0
-        for (tenant, subjects) in vaultTenants where !keyring.ids.contains(tenant) {
-            if tenant <= keyring.highest {
-                shredded.tenants += 1
-                shredded.subjects += subjects
-            } else {
-                unknownTenants += 1
-            }
-        }
-        if unknownTenants > 0 && !force { throw .keyringOlderThanVault(tenants: unknownTenants) }
-
         for part in parts {
             try targets[part]!.replaceContents(with: sources[part]!)
         }
         targets.removeAll()  // closes and unlocks
         try BackupFiles.syncDirectory(dataDirectory)
-        return RestoreSummary(manifest: manifest, restored: parts, shreddedTenants: shredded.tenants,
-                              shreddedTenantSubjects: shredded.subjects)
+        return RestoreSummary(manifest: manifest, restored: parts, shreddedTenants: fit.shreddedTenants,
+                              shreddedTenantSubjects: fit.shreddedTenantSubjects)
     }
 
     /// Checks one file of a backup against its manifest entry: present, same size, same SHA-256.
@@ -95,6 +74,22 @@ public enum BackupRestorer {
         let digest = try FileDigest.sha256(ofFileAt: path)
         // Hashes of a backup file are not secret; a plain comparison leaks nothing.
         guard digest.sha256 == entry.sha256 else { throw .hashMismatch(file: path, reason: "its SHA-256 differs") }
+    }
+
+    /// Opens a backup copy read-only and refuses a schema newer than this program knows.
+    private static func openCopy(_ path: String, part: BackupPart) throws(BackupError) -> Database {
+        let database: Database
+        let version: Int
+        do {
+            database = try Database(path: path, mode: .readOnly)
+            version = try Migrator.userVersion(of: database)
+        } catch {
+            throw .database(path: path, error)
+        }
+        guard version <= part.newestSchemaVersion else {
+            throw .schemaTooNew(file: path, version: version, newest: part.newestSchemaVersion)
+        }
+        return database
     }
 
     /// The master key file must hold every master key version the keyring's wrapped keys name.
@@ -117,35 +112,35 @@ public enum BackupRestorer {
         }
     }
 
-    /// Tenant ids and the highest id ever assigned, of the keyring that will be in place.
-    private static func keyringTenants(restored: Database?, live: ExclusiveDatabase?) throws(BackupError) -> (ids: Set<Int64>, highest: Int64) {
-        if let restored {
-            do {
-                let contents = try KeyringContents.read(from: restored)
-                return (Set(contents.tenants.keys), contents.highestTenantID)
-            } catch {
-                throw .database(path: restored.path, error)
+    /// Checks that the vault and keyring in place after the restore fit together (headers only,
+    /// no key needed) and counts the rows of shredded tenants.
+    private static func checkPair(sources: [BackupPart: Database], dataDirectory: String) throws(BackupError) -> VerificationReport {
+        var report = VerificationReport(target: dataDirectory, isBackup: false, maximumProblemsListed: 1)
+        let keyringPath = dataDirectory + "/" + BackupPart.keyring.fileName
+        let vaultPath = dataDirectory + "/" + BackupPart.vault.fileName
+        guard let vault = try restoredOrLive(sources[.vault], vaultPath) else { return report }
+        let keyringDatabase = try restoredOrLive(sources[.keyring], keyringPath)
+        do {
+            guard try vault.row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'subjects'")?.int64(0) == 1 else {
+                return report
             }
+            let keyring = try keyringDatabase.map(KeyringContents.read(from:)) ?? .empty
+            var scanner = VaultScanner(vault: vault, keyring: keyring)
+            scanner.includeFields = false
+            try scanner.scan(into: &report)
+        } catch {
+            throw .database(path: vault.path, error)
         }
-        guard let live, try live.hasTable("tenants") else { return ([], 0) }
-        let ids = Set(try live.integerRows("SELECT id FROM tenants").compactMap(\.first))
-        let sequence = try live.integerRows("SELECT seq FROM sqlite_sequence WHERE name = 'tenants'").first?.first ?? 0
-        return (ids, max(sequence, ids.max() ?? 0))
+        if report.unknownTenants > 0 { throw .keyringOlderThanVault(tenants: report.unknownTenants) }
+        if let problem = report.problems.first { throw .keyringDoesNotFitVault(reason: problem) }
+        return report
     }
 
-    /// Subjects per tenant id, of the vault that will be in place.
-    private static func vaultTenantCounts(restored: Database?, live: ExclusiveDatabase?) throws(BackupError) -> [Int64: Int] {
-        let sql = "SELECT tenant_id, count(*) FROM subjects GROUP BY tenant_id"
-        let rows: [[Int64]]
-        if let restored {
-            do { rows = try restored.rows(sql).map { [$0.int64(0) ?? 0, $0.int64(1) ?? 0] } } catch {
-                throw .database(path: restored.path, error)
-            }
-        } else if let live, try live.hasTable("subjects") {
-            rows = try live.integerRows(sql)
-        } else {
-            rows = []
-        }
-        return Dictionary(rows.map { ($0[0], Int($0[1])) }, uniquingKeysWith: +)
+    /// The restored copy if there is one, else a read-only connection to the live database, or
+    /// nil if there is none.
+    private static func restoredOrLive(_ restored: Database?, _ path: String) throws(BackupError) -> Database? {
+        if let restored { return restored }
+        guard let size = BackupFiles.size(path), size > 0 else { return nil }
+        do { return try Database(path: path, mode: .readOnly) } catch { throw .database(path: path, error) }
     }
 }

@@ -9,14 +9,25 @@ import CSQLite
 /// A connection that holds a database file exclusively for as long as it is open: the restore
 /// target.
 ///
-/// How a running server is detected: SQLite connections to a WAL database hold a shared lock on
-/// the database file for as long as they are open, busy or idle. This connection sets
-/// `locking_mode=EXCLUSIVE` before touching the file and then takes an exclusive lock, which
-/// fails (SQLITE_BUSY) while any other connection, in this process or another, has the file
-/// open. The check therefore relies on SQLite's own locking rather than on guesses such as
-/// "a non-empty `-wal` file means a server", which a crashed server would fool in one direction
-/// and an idle, freshly checkpointed one in the other. Once taken, the lock is held until the
-/// restore is done, so a server started meanwhile cannot open the file either.
+/// How a running server is detected, with two independent signals:
+/// - SQLite connections to a WAL database hold a shared lock on the database file for as long as
+///   they are open, busy or idle. This connection sets `locking_mode=EXCLUSIVE` before touching
+///   the file and then takes an exclusive lock, which fails (SQLITE_BUSY) while any other
+///   connection, in this process or another, has the file open.
+/// - They also hold a shared lock on the "DMS" byte (offset 128) of the `-shm` file for as long
+///   as they have the WAL index mapped, which is how SQLite itself tells the first connection
+///   from the others (see SQLite's walformat.html). POSIX drops all of a process's locks on a
+///   file when that process closes *any* descriptor of it, so a process that opens and closes
+///   its own database file outside SQLite loses the first lock without knowing; the second is
+///   on another file and survives. It is probed with `F_GETLK` once the first is taken, so the
+///   probe's own open and close cannot drop a lock of a connection in this process.
+/// Both rely on SQLite's locking rather than on guesses such as "a non-empty `-wal` file means
+/// a server", which a crashed server fools one way and an idle, checkpointed one the other.
+/// Once taken, the lock is held until the restore is done, so a server started meanwhile cannot
+/// open the file either.
+///
+/// The file is never opened outside SQLite while it may be open in this process (mode changes go
+/// by path), for the same POSIX reason.
 final class ExclusiveDatabase {
     let path: String
     private let handle: OpaquePointer
@@ -24,7 +35,7 @@ final class ExclusiveDatabase {
     /// Opens (creating, mode 0600, if missing) and locks the file.
     /// Throws `.inUse` if another connection has it open.
     init(path: String) throws(BackupError) {
-        do { try OwnerOnlyFile.prepare(path) } catch { throw .database(path: path, error) }
+        try Self.createOrRestrict(path)
         var opened: OpaquePointer?
         let openCode = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
         guard openCode == SQLITE_OK, let opened else {
@@ -47,7 +58,39 @@ final class ExclusiveDatabase {
             if error.isBusy { throw .inUse(path: path) }
             throw .database(path: path, error)
         }
+        if Self.sharedMemoryIsLocked(path + "-shm") { throw .inUse(path: path) }
     }
+
+    /// Creates the file with mode 0600, or restricts an existing one to 0600, without opening it.
+    private static func createOrRestrict(_ path: String) throws(BackupError) {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            guard info.st_mode & 0o777 != 0o600 else { return }
+            guard chmod(path, 0o600) == 0 else { throw .fileSystem(path: path, reason: BackupError.errnoText()) }
+            return
+        }
+        let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .fileSystem(path: path, reason: BackupError.errnoText()) }
+        defer { close(descriptor) }
+        guard fchmod(descriptor, 0o600) == 0 else { throw .fileSystem(path: path, reason: BackupError.errnoText()) }
+    }
+
+    /// True when another process holds a lock on the DMS byte of the WAL index `path`.
+    private static func sharedMemoryIsLocked(_ path: String) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var probe = flock()
+        probe.l_type = Int16(F_WRLCK)
+        probe.l_whence = Int16(SEEK_SET)
+        probe.l_start = Self.sharedMemoryDMSByte
+        probe.l_len = 1
+        guard fcntl(descriptor, F_GETLK, &probe) == 0 else { return false }
+        return probe.l_type != Int16(F_UNLCK)
+    }
+
+    /// SQLite's unix VFS: 8 WAL locks at bytes 120–127 of the `-shm` file, then the DMS byte.
+    private static let sharedMemoryDMSByte: off_t = 128
 
     deinit {
         // In exclusive WAL mode, closing checkpoints the WAL into the file and deletes it.
@@ -57,11 +100,6 @@ final class ExclusiveDatabase {
     /// True when the file holds a schema (tables), not only when it is non-empty.
     func holdsDatabase() throws(BackupError) -> Bool {
         try integerRows("SELECT count(*) FROM sqlite_master").first?.first ?? 0 > 0
-    }
-
-    /// True when the file has a table of this name.
-    func hasTable(_ name: String) throws(BackupError) -> Bool {
-        try integerRows("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '\(name)'").first?.first ?? 0 > 0
     }
 
     /// Every row of a query whose columns are all integers (NULL reads as 0).

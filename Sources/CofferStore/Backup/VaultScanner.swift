@@ -45,6 +45,7 @@ struct VaultScanner {
         }
         report.shreddedTenants += shredded.count
         report.shreddedTenantSubjects += shredded.values.reduce(0, +)
+        report.unknownTenants += unknown.count
         if !unknown.isEmpty {
             report.problem("vault: \(unknown.values.reduce(0, +)) subject(s) of \(unknown.count) tenant(s) the keyring never had "
                            + "(tenant ids \(unknown.keys.sorted().map(String.init).joined(separator: ", "))): the keyring is older than the vault")

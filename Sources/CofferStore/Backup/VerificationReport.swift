@@ -27,6 +27,9 @@ public struct VerificationReport: Sendable {
     public internal(set) var shreddedTenants = 0
     /// Subjects of those tenants (not checked further: they cannot be read, and must not be).
     public internal(set) var shreddedTenantSubjects = 0
+    /// Tenants with rows in the vault that the keyring never had: the keyring is older than the
+    /// vault, or from another installation. Always a problem.
+    public internal(set) var unknownTenants = 0
     /// Subjects decrypted end to end.
     public internal(set) var sampledSubjects = 0
     /// Field values decrypted.

@@ -8,21 +8,28 @@ import Glibc
 /// The vault engine: tenants, subjects and their encrypted fields, tokens and crypto-shredding.
 ///
 /// Thread-safe. Every call is synchronous and blocking (SQLite and fsync), so call it from the
-/// connection threads, never from the Swift concurrency pool. Each write is one transaction,
-/// durable (`synchronous=FULL`) when the call returns.
+/// connection threads, never from the Swift concurrency pool. Writes go to one writer thread
+/// that commits concurrent writes together (group commit, `WriteQueue`); each is durable
+/// (`synchronous=FULL`) when its call returns. Reads run on a pool of reader connections
+/// beside the writer (`ReaderPool`).
 ///
 /// Key hierarchy: the master key (a file, never in a database) wraps each tenant's
 /// key-encryption key and index key (keyring database); a tenant's key-encryption key wraps each
 /// subject's data key (vault database); a data key seals the subject's field values. Every key is
 /// random, so destroying one destroys exactly what it protects.
 public final class Vault: Sendable {
-    private let core: Mutex<VaultCore>
+    private let writer: WriteQueue
+    private let readers: ReaderPool
+    private let keyState: KeyState
+    private let tokenKey: HMACSHA256
     private let epoch = Atomic<UInt64>(0)
     /// Background work that yields to traffic: purging shredded tenants, re-encryption.
     private let purgeQueue = DispatchQueue(label: "coffer.vault.maintenance")
     /// Key rotations, one at a time (from commands, from the nonce budget, and at start-up).
     private let rotationQueue = DispatchQueue(label: "coffer.vault.rotation")
     private let pauseBetweenBatches: UInt32
+    /// Keys that reached their nonce budget, noted by the writer, rotated on `rotationQueue`.
+    private let budgetRotations: BudgetRotations
     /// Set by `close()`: background loops stop at their next batch.
     private let closing = Atomic<Bool>(false)
 
@@ -30,11 +37,26 @@ public final class Vault: Sendable {
     /// of shredded tenants that a previous run did not finish.
     public init(configuration: VaultConfiguration) throws(VaultError) {
         OpenSSLRuntime.disableCleanupAtExit()
+        let core: VaultCore
         do {
-            core = Mutex(try VaultCore(configuration: configuration))
+            core = try VaultCore(configuration: configuration)
         } catch {
             throw Self.vaultError(error)
         }
+        keyState = core.keyState
+        tokenKey = core.tokenKey
+        let due = BudgetRotations()
+        writer = WriteQueue(core: core) { core in
+            if core.masterOverBudget || !core.tenantsOverBudget.isEmpty {
+                due.add(master: core.masterOverBudget, tenants: core.tenantsOverBudget)
+                core.masterOverBudget = false
+                core.tenantsOverBudget = []
+            }
+        }
+        // The readers' connections are opened lazily, once the writer has migrated the schema.
+        let readerSource = ReaderSource(writer: core)
+        readers = ReaderPool(maximumReaders: configuration.maximumReaders) { try readerSource.makeReader() }
+        budgetRotations = due
         pauseBetweenBatches = UInt32(max(0, configuration.reencryptionPauseMilliseconds)) * 1000
         schedulePurge()
         resumeUnfinishedRotations()
@@ -45,18 +67,18 @@ public final class Vault: Sendable {
 
     /// Creates a tenant; returns its administrator token, which is stored only as a digest.
     public func createTenant(_ name: String) throws(VaultError) -> String {
-        try withCore { try $0.createTenant(name) }
+        try write { try $0.createTenant(name) }
     }
 
     /// All tenants, sorted by name, with their subject counts.
     public func listTenants() throws(VaultError) -> [TenantSummary] {
-        try withCore { try $0.listTenants() }
+        try read { try $0.listTenants() }
     }
 
     /// Crypto-shreds a tenant: its keys are destroyed before this returns, which makes all of its
     /// data unreadable at once; the now unreadable rows are deleted in the background.
     public func shredTenant(_ name: String) throws(VaultError) {
-        let detachedKeys = try withCore { try $0.shredTenant(name) }
+        let detachedKeys = try write { try $0.shredTenant(name) }
         epoch.add(1, ordering: .sequentiallyConsistent)
         // The cached keys are unreachable already; wiping their memory can wait for the purge.
         purgeQueue.async { withExtendedLifetime(detachedKeys) {} }
@@ -70,27 +92,27 @@ public final class Vault: Sendable {
 
 
     public func subjectSelfEdit(tenant: String) throws(VaultError) -> Bool {
-        try withCore { try $0.tenant(tenant).subjectSelfEdit }
+        try read { try $0.tenant(tenant).subjectSelfEdit }
     }
 
     public func setSubjectSelfEdit(tenant: String, enabled: Bool) throws(VaultError) {
-        try withCore { try $0.setSubjectSelfEdit(tenant: tenant, enabled: enabled) }
+        try write { try $0.setSubjectSelfEdit(tenant: tenant, enabled: enabled) }
     }
 
     // MARK: Subjects
 
     public func addSubject(_ subject: String, tenant: String) throws(VaultError) {
-        try withCore { try $0.addSubject(subject, tenant: tenant) }
+        try write(groupable: true) { try $0.addSubject(subject, tenant: tenant) }
     }
 
     /// Up to `limit` subjects sorted by the bytes of their identifiers, starting after `after`.
     public func listSubjects(tenant: String, after: String? = nil, limit: Int = 1000) throws(VaultError) -> [String] {
-        try withCore { try $0.listSubjects(tenant: tenant, after: after, limit: limit) }
+        try read { try $0.listSubjects(tenant: tenant, after: after, limit: limit) }
     }
 
     /// Crypto-shreds one subject: its data key, fields and token are deleted in one transaction.
     public func shredSubject(_ subject: String, tenant: String) throws(VaultError) {
-        try withCore { try $0.shredSubject(subject, tenant: tenant) }
+        try write { try $0.shredSubject(subject, tenant: tenant) }
         epoch.add(1, ordering: .sequentiallyConsistent)
     }
 
@@ -98,56 +120,64 @@ public final class Vault: Sendable {
 
     /// Sets every pair or none. With `createSubject` a new subject is created along with them.
     public func set(subject: String, pairs: [FieldValue], tenant: String, createSubject: Bool) throws(VaultError) {
-        try withCore { try $0.set(subject: subject, pairs: pairs, tenant: tenant, createSubject: createSubject) }
+        try write(groupable: true) { try $0.set(subject: subject, pairs: pairs, tenant: tenant, createSubject: createSubject) }
     }
 
     public func get(subject: String, field: String, tenant: String) throws(VaultError) -> String {
-        try withCore { try $0.get(subject: subject, field: field, tenant: tenant) }
+        try read { try $0.get(subject: subject, field: field, tenant: tenant) }
     }
 
     public func delete(subject: String, field: String, tenant: String) throws(VaultError) {
-        try withCore { try $0.delete(subject: subject, field: field, tenant: tenant) }
+        try write(groupable: true) { try $0.delete(subject: subject, field: field, tenant: tenant) }
     }
 
     /// All fields of a subject, sorted by field name.
     public func export(subject: String, tenant: String) throws(VaultError) -> [FieldValue] {
-        try withCore { try $0.export(subject: subject, tenant: tenant) }
+        try read { try $0.export(subject: subject, tenant: tenant) }
     }
 
     // MARK: Tokens
 
     /// Issues a subject token, replacing the subject's earlier one.
     public func issueToken(subject: String, tenant: String) throws(VaultError) -> String {
-        let token = try withCore { try $0.issueToken(subject: subject, tenant: tenant) }
+        let token = try write(groupable: true) { try $0.issueToken(subject: subject, tenant: tenant) }
         epoch.add(1, ordering: .sequentiallyConsistent)
         return token
     }
 
     public func revokeToken(subject: String, tenant: String) throws(VaultError) {
-        try withCore { try $0.revokeToken(subject: subject, tenant: tenant) }
+        try write(groupable: true) { try $0.revokeToken(subject: subject, tenant: tenant) }
         epoch.add(1, ordering: .sequentiallyConsistent)
     }
 
     /// The keyed digest of a presented token: what sessions keep instead of the token.
     public func tokenDigest(_ token: some ContiguousByteSource) throws(VaultError) -> [UInt8] {
-        let bytes = token.withByteBuffer { Array($0) }
-        return try withCore { try $0.tokenDigest(bytes) }
+        do { return try tokenKey.authenticate(token) } catch { throw .crypto(error) }
     }
 
     /// Who holds the token with this digest now; nil once it is revoked, replaced or shredded.
     public func principal(forDigest digest: [UInt8]) throws(VaultError) -> Principal? {
-        try withCore { try $0.principal(forDigest: digest) }
+        try read { try $0.principal(forDigest: digest) }
     }
 
     /// Makes the operator token known (read from its file at start-up); only its digest is kept.
     public func registerOperatorToken(_ token: some ContiguousByteSource) throws(VaultError) {
-        let digest = try tokenDigest(token)
-        try withCore { $0.operatorTokenDigest = digest }
+        keyState.operatorTokenDigest = try tokenDigest(token)
     }
 
     /// Changes whenever a token may have stopped working (revoke, reissue, shred). Sessions
     /// re-check their principal only when it moved, which keeps authentication off the hot path.
     public var authEpoch: UInt64 { epoch.load(ordering: .sequentiallyConsistent) }
+
+    // MARK: Statistics
+
+    /// Write statistics since the vault was opened: jobs run by the writer, transactions it
+    /// committed for them, and the largest group commit. Group commit shows as fewer
+    /// transactions than jobs.
+    public var writeStatistics: (jobs: Int, transactions: Int, largestGroup: Int) {
+        (writer.completedJobs.load(ordering: .relaxed), writer.committedTransactions.load(ordering: .relaxed),
+         writer.largestGroup.load(ordering: .relaxed))
+    }
 
     // MARK: Rotation
 
@@ -155,7 +185,7 @@ public final class Vault: Sendable {
     /// old version is removed from the key file. Returns the new version.
     public func rotateMasterKey() throws(VaultError) -> UInt32 {
         let result: Result<UInt32, VaultError> = rotationQueue.sync {
-            Result { () throws(VaultError) in try withCore { try $0.rotateMaster() } }
+            Result { () throws(VaultError) in try write { try $0.rotateMaster() } }
         }
         return try result.get()
     }
@@ -166,7 +196,7 @@ public final class Vault: Sendable {
     public func rotateTenantKey(_ tenant: String) throws(VaultError) -> UInt32 {
         let result: Result<UInt32, VaultError> = rotationQueue.sync {
             Result { () throws(VaultError) in
-                let version = try withCore { try $0.beginTenantKeyRotation(tenant) }
+                let version = try write { try $0.beginTenantKeyRotation(tenant) }
                 try finishTenantKeyRotation(tenant)
                 return version
             }
@@ -177,14 +207,14 @@ public final class Vault: Sendable {
     /// Rewraps what is left under older versions, then retires them. Runs on `rotationQueue`.
     private func finishTenantKeyRotation(_ tenant: String) throws(VaultError) {
         var cursor: Int64 = 0
-        while let last = try withCore({ try $0.rewrapTenantBatch(tenant, after: cursor, limit: 2000) }) { cursor = last }
-        try withCore { try $0.retireOldTenantKeys(tenant) }
+        while let last = try write({ try $0.rewrapTenantBatch(tenant, after: cursor, limit: 2000) }) { cursor = last }
+        try write { try $0.retireOldTenantKeys(tenant) }
     }
 
     /// Starts re-encrypting every value under fresh data keys, for one tenant or (nil) all of
     /// them, as a background job. Returns the number of tenants whose job started.
     public func startReencryption(tenant: String?) throws(VaultError) -> Int {
-        let count = try withCore { core in
+        let count = try write { core in
             let names = try tenant.map { [$0] } ?? core.listTenants().map(\.name)
             for name in names { try core.startReencryption(name) }
             return names.count
@@ -195,7 +225,7 @@ public final class Vault: Sendable {
 
     /// Progress of the re-encryption of one tenant, or of all tenants when `tenant` is nil.
     public func reencryptionStatus(tenant: String?) throws(VaultError) -> ReencryptionStatus {
-        try withCore { try $0.reencryptionStatus(tenant) }
+        try read { try $0.reencryptionStatus(tenant) }
     }
 
     /// Stops background work at its next batch boundary (an unfinished purge or re-encryption
@@ -203,6 +233,11 @@ public final class Vault: Sendable {
     public func close() {
         closing.store(true, ordering: .sequentiallyConsistent)
         waitForMaintenance()
+        writer.stop()
+    }
+
+    deinit {
+        writer.stop()
     }
 
     /// Waits until background re-encryption and rotations queued so far have finished.
@@ -214,7 +249,7 @@ public final class Vault: Sendable {
     private func scheduleReencryption() {
         purgeQueue.async { [self] in
             do {
-                while !closing.load(ordering: .relaxed), try withCore({ try $0.reencryptBatch(limit: 32) }) {
+                while !closing.load(ordering: .relaxed), try write({ try $0.reencryptBatch(limit: 32) }) {
                     if pauseBetweenBatches > 0 { usleep(pauseBetweenBatches) }
                 }
             } catch {
@@ -228,7 +263,7 @@ public final class Vault: Sendable {
     private func resumeUnfinishedRotations() {
         rotationQueue.async { [self] in
             do {
-                for tenant in try withCore({ try $0.tenantsWithUnfinishedKeyRotation() }) {
+                for tenant in try read({ try $0.tenantsWithUnfinishedKeyRotation() }) {
                     try finishTenantKeyRotation(tenant)
                 }
             } catch {
@@ -241,9 +276,9 @@ public final class Vault: Sendable {
     private func scheduleBudgetRotations(master: Bool, tenants: Set<String>) {
         rotationQueue.async { [self] in
             do {
-                if master { _ = try withCore { try $0.rotateMaster() } }
+                if master { _ = try write { try $0.rotateMaster() } }
                 for tenant in tenants.sorted() {
-                    _ = try withCore { try $0.beginTenantKeyRotation(tenant) }
+                    _ = try write { try $0.beginTenantKeyRotation(tenant) }
                     try finishTenantKeyRotation(tenant)
                     ServiceLog.info("rotated the key of tenant \(tenant): it reached its encryption budget")
                 }
@@ -255,17 +290,17 @@ public final class Vault: Sendable {
 
     // MARK: Plumbing
 
-    private func withCore<T: Sendable>(_ body: (VaultCore) throws -> T) throws(VaultError) -> T {
-        let (result, master, tenants): (Result<T, VaultError>, Bool, Set<String>) = core.withLock { core in
-            let result: Result<T, VaultError>
-            do { result = .success(try body(core)) } catch { result = .failure(Self.vaultError(error)) }
-            let due = (core.masterOverBudget, core.tenantsOverBudget)
-            core.masterOverBudget = false
-            core.tenantsOverBudget = []
-            return (result, due.0, due.1)
-        }
-        if master || !tenants.isEmpty { scheduleBudgetRotations(master: master, tenants: tenants) }
-        return try result.get()
+    /// Runs a write on the writer thread; `groupable` writes share a group commit.
+    private func write<T: Sendable>(groupable: Bool = false, _ body: @escaping (VaultCore) throws -> T) throws(VaultError) -> T {
+        let result: T
+        do { result = try writer.perform(groupable: groupable, body) } catch { throw Self.vaultError(error) }
+        if let due = budgetRotations.take() { scheduleBudgetRotations(master: due.master, tenants: due.tenants) }
+        return result
+    }
+
+    /// Runs a read on a reader connection, beside the writer.
+    private func read<T: Sendable>(_ body: (VaultCore) throws -> T) throws(VaultError) -> T {
+        do { return try readers.perform(body) } catch { throw Self.vaultError(error) }
     }
 
     /// Deletes the rows of shredded tenants in small batches, releasing the lock between batches
@@ -273,11 +308,11 @@ public final class Vault: Sendable {
     private func schedulePurge() {
         purgeQueue.async { [self] in
             do {
-                let tenants = try withCore { try $0.shreddedTenantIDs() }
+                let tenants = try write { try $0.shreddedTenantIDs() }
                 for tenant in tenants {
-                    while !closing.load(ordering: .relaxed), try withCore({ try $0.purgeBatch(tenant: tenant, batch: 256) }) > 0 {}
+                    while !closing.load(ordering: .relaxed), try write({ try $0.purgeBatch(tenant: tenant, batch: 256) }) > 0 {}
                 }
-                if !tenants.isEmpty { try withCore { try $0.vault.checkpointTruncate() } }
+                if !tenants.isEmpty { try write { try $0.vault.checkpointTruncate() } }
             } catch {
                 // The purge is retried at the next start-up; the data is unreadable either way.
                 ServiceLog.warning("purge of shredded tenants interrupted: \(error)")

@@ -14,6 +14,9 @@ public struct VaultConfiguration: Sendable {
     /// Encryptions after which a key is replaced automatically. AES-GCM with random 96-bit nonces
     /// must stay well below 2^32 encryptions per key; the default is 2^30. Tests lower it.
     public var nonceBudget: Int64 = 1 << 30
+    /// Reader connections (pairs of keyring and vault connections) open at most; reads beyond
+    /// that wait for a free one.
+    public var maximumReaders: Int = 8
     /// Pause between batches of the background re-encryption job, so serving traffic keeps
     /// priority over it.
     public var reencryptionPauseMilliseconds: Int = 2

@@ -31,7 +31,7 @@ extension VaultCore {
 
     private func installMasterFile(_ file: MasterKeyFile) throws {
         try file.save(to: configuration.masterKeyPath)
-        master = try MasterKeyring(file: file)
+        keyState.setMaster(try MasterKeyring(file: file))
     }
 
     /// Every wrapped key in the keyring whose envelope names an older master version.
@@ -148,7 +148,7 @@ extension VaultCore {
 
     /// Forgets the cached keys of a tenant so that the next use loads every current version.
     func reloadTenant(_ name: String) {
-        if let id = tenants[name]?.keys.tenantID { sealBudget.counters[id] = nil }
-        tenants[name] = nil
+        if let id = keyState.tenant(name)?.keys.tenantID { sealBudget.counters[id] = nil }
+        keyState.forgetTenant(name)
     }
 }

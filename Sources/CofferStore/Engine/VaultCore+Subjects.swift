@@ -30,7 +30,7 @@ extension VaultCore {
         let tenant = try tenant(name).keys
         let id = try requireSubject(subject, of: tenant)
         try vaultTransaction { try deleteSubjectRows(id) }
-        dataKeys.remove(subject: id, tenant: tenant.tenantID)
+        keyState.forgetDataKeys(subject: id, tenant: tenant.tenantID)
         try vault.checkpointTruncate()
     }
 

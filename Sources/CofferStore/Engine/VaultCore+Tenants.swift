@@ -45,9 +45,8 @@ extension VaultCore {
             try keyring.run("DELETE FROM tenant_keys WHERE tenant_id = ?", id)
             try keyring.run("DELETE FROM tenants WHERE id = ?", id)
         }
-        tenants[name] = nil
         sealBudget.counters[id] = nil
-        let detached = dataKeys.remove(tenant: id)
+        let detached = keyState.shredTenant(name, id: id)
         // secure_delete zeroed the pages; the checkpoint removes the old copies from the WAL.
         try keyring.checkpointTruncate()
         return detached
@@ -73,6 +72,6 @@ extension VaultCore {
     func setSubjectSelfEdit(tenant name: String, enabled: Bool) throws {
         let entry = try tenant(name)
         try keyring.run("UPDATE tenants SET subject_self_edit = ? WHERE id = ?", enabled ? 1 : 0, entry.keys.tenantID)
-        tenants[name]?.subjectSelfEdit = enabled
+        keyState.forgetTenant(name)
     }
 }

@@ -11,7 +11,7 @@ extension VaultCore {
 
     /// Who the token digest belongs to, or nil for an unknown, revoked or replaced token.
     func principal(forDigest digest: [UInt8]) throws -> Principal? {
-        if let operatorTokenDigest, ConstantTime.equals(operatorTokenDigest, digest) { return .operator }
+        if let operatorDigest = keyState.operatorTokenDigest, ConstantTime.equals(operatorDigest, digest) { return .operator }
         if let name = try keyring.row("SELECT name FROM tenants WHERE admin_token = ?", digest)?.text(0) {
             return .tenant(name)
         }

@@ -3,34 +3,44 @@ import CofferCrypto
 import Glibc
 #endif
 
-/// The vault engine proper: the two database connections, the unwrapped keys and the caches.
+/// The vault engine proper: one connection to each database, and the operations on them.
 ///
-/// Not thread-safe: `Vault` owns exactly one `VaultCore` behind its lock, and every method
-/// here runs under that lock. Methods throw whatever fails underneath (`VaultError`,
-/// `SQLiteError`, `CryptoError`); `Vault` turns the last two into `VaultError`.
+/// Not thread-safe: each `VaultCore` is used by one thread at a time. `Vault` has one writer
+/// core, used only by its writer thread (`WriteQueue`), and a pool of reader cores
+/// (`ReaderPool`), each with connections of its own; they share the keys and caches through
+/// `KeyState`. Methods throw whatever fails underneath (`VaultError`, `SQLiteError`,
+/// `CryptoError`); `Vault` turns the last two into `VaultError`.
 final class VaultCore {
     let configuration: VaultConfiguration
     let keyring: Database
     let vault: Database
-    var master: MasterKeyring
+    let keyState: KeyState
     let tokenKey: HMACSHA256
-    var operatorTokenDigest: [UInt8]?
 
-    /// Tenants whose keys are unwrapped, by name.
-    var tenants: [String: TenantEntry] = [:]
-    var dataKeys: DataKeyCache
-    /// Nonce budgets: counts of tenant-key encryptions, and keys that reached their budget and
-    /// wait for the automatic rotation `Vault` schedules.
+    /// The master key versions (shared; replaced by a master rotation).
+    var master: MasterKeyring { keyState.master }
+
+    /// Nonce budgets (writer only): counts of tenant-key encryptions, and keys that reached
+    /// their budget and wait for the automatic rotation `Vault` schedules.
     var sealBudget = SealBudget()
     var tenantsOverBudget: Set<String> = []
     var masterOverBudget = false
 
-    /// A cached tenant: its unwrapped keys and its policy.
-    struct TenantEntry {
-        let keys: TenantKeys
-        var subjectSelfEdit: Bool
+    typealias TenantEntry = KeyState.TenantEntry
+
+    /// A reader: its own connections (read-only by `query_only`), sharing the writer's keys.
+    init(readerOf writer: VaultCore) throws {
+        configuration = writer.configuration
+        keyState = writer.keyState
+        tokenKey = writer.tokenKey
+        keyring = try Database(path: configuration.keyringPath)
+        vault = try Database(path: configuration.vaultPath)
+        try keyring.execute("PRAGMA query_only = ON")
+        try vault.execute("PRAGMA query_only = ON")
     }
 
+    /// The writer: opens (creating where allowed) the master key file and both databases,
+    /// migrates them, and finishes a master rotation a crash interrupted.
     init(configuration: VaultConfiguration) throws {
         self.configuration = configuration
         try SecretFile.makeDirectory(configuration.dataDirectory)
@@ -44,13 +54,13 @@ final class VaultCore {
         } else {
             throw VaultError.keyFile(.missing(path: configuration.masterKeyPath))
         }
-        master = try MasterKeyring(file: masterFile)
+        let master = try MasterKeyring(file: masterFile)
         keyring = try Database(path: configuration.keyringPath)
         vault = try Database(path: configuration.vaultPath)
         try Migrator.migrate(keyring, Schema.keyring)
         try Migrator.migrate(vault, Schema.vault)
         tokenKey = try Self.loadOrCreateTokenKey(keyring: keyring, master: master)
-        dataKeys = DataKeyCache(capacity: configuration.dataKeyCacheSize)
+        keyState = KeyState(master: master, dataKeyCacheSize: configuration.dataKeyCacheSize)
         try completeMasterRotation()
     }
 
@@ -75,7 +85,9 @@ final class VaultCore {
 
     /// The tenant's unwrapped keys and policy, from the cache or the keyring.
     func tenant(_ name: String) throws -> TenantEntry {
-        if let entry = tenants[name] { return entry }
+        if let entry = keyState.tenant(name) { return entry }
+        let generation = keyState.generation
+        let master = self.master
         guard let row = try keyring.row("SELECT id, index_key, subject_self_edit FROM tenants WHERE name = ?", name),
               let id = row.int64(0), let wrappedIndex = row.blob(1) else {
             throw VaultError.notFound(.tenant)
@@ -90,7 +102,7 @@ final class VaultCore {
         let index = try HMACSHA256(key: try master.unwrap(wrappedIndex, context: BindingContext.indexKey(tenant: id)))
         let entry = TenantEntry(keys: TenantKeys(tenantID: id, name: name, keyEncryptionKeys: keks, index: index),
                                 subjectSelfEdit: row.int64(2) == 1)
-        tenants[name] = entry
+        keyState.storeTenant(entry, name: name, loadedAt: generation)
         return entry
     }
 
@@ -98,14 +110,15 @@ final class VaultCore {
         try keyring.row("SELECT name FROM tenants WHERE id = ?", id)?.text(0)
     }
 
-    /// A vault transaction. If it fails, the data-key cache is emptied: keys cached inside the
-    /// rolled-back transaction (a new subject's, a replaced one's) must not outlive it, since the
-    /// row ids they were cached under can be handed out again.
+    /// A vault transaction, or a savepoint when the writer already runs a group commit. If it
+    /// fails, the data-key cache is emptied: keys cached inside the rolled-back work (a new
+    /// subject's, a replaced one's) must not outlive it, since their row ids can be handed out again.
     func vaultTransaction<T>(_ body: () throws -> T) throws -> T {
         do {
+            if vault.isInTransaction { return try vault.savepoint(body) }
             return try vault.transaction(body)
         } catch {
-            dataKeys.removeAll()
+            keyState.forgetAllDataKeys()
             throw error
         }
     }
@@ -146,7 +159,8 @@ final class VaultCore {
 
     /// The subject's unwrapped data keys, from the cache or the vault.
     func subjectKeys(_ subject: Int64, of tenant: TenantKeys) throws -> SubjectKeys {
-        if let cached = dataKeys.get(subject, tenant: tenant.tenantID) { return cached }
+        if let cached = keyState.dataKeys(subject: subject, tenant: tenant.tenantID) { return cached }
+        let generation = keyState.generation
         var keys: [UInt32: AESGCM] = [:]
         for row in try vault.rows("SELECT version, wrapped FROM data_keys WHERE subject_id = ?", subject) {
             guard let version = row.int64(0), let wrapped = row.blob(1) else { continue }
@@ -157,7 +171,7 @@ final class VaultCore {
         }
         guard !keys.isEmpty else { throw VaultError.corrupt("subject without a data key") }
         let subjectKeys = SubjectKeys(keys: keys)
-        dataKeys.put(subjectKeys, tenant: tenant.tenantID, for: subject)
+        keyState.storeDataKeys(subjectKeys, subject: subject, tenant: tenant.tenantID, loadedAt: generation)
         return subjectKeys
     }
 

@@ -35,9 +35,10 @@ class BackupTestCase: XCTestCase {
     }
 
     /// Runs `body` with a vault that is closed (all its connections released) when it returns.
+    @discardableResult
     func withVault<T>(dataDirectory: String? = nil, _ body: (Vault) throws -> T) throws -> T {
         let vault = try openVault(dataDirectory: dataDirectory)
-        defer { vault.waitForPurge() }
+        defer { vault.close() }
         return try body(vault)
     }
 

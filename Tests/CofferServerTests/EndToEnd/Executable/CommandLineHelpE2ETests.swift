@@ -12,6 +12,20 @@ final class CommandLineHelpE2ETests: E2ETestCase {
         }
     }
 
+    func testEveryCommandListedInTheMainHelpHasItsOwnHelp() throws {
+        let (_, stdout, _) = try E2EExecutable.run(["--help"])
+        // The commands are the first words of the indented lines after "Commands:".
+        let lines = stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("Commands:") }, "a Commands: section")
+        let commands = lines[(start + 1)...].prefix { $0.hasPrefix("  ") }.compactMap { $0.split(separator: " ").first.map(String.init) }
+        XCTAssertTrue(Set(["serve", "call", "shell"]).isSubset(of: commands), "\(commands)")
+        for command in commands {
+            let (status, out, err) = try E2EExecutable.run([command, "--help"])
+            XCTAssertEqual(status, 0, "coffer \(command) --help")
+            XCTAssertTrue((out + err).contains("coffer \(command)"), "coffer \(command) --help describes the command")
+        }
+    }
+
     func testServeHelpExitsZeroAndDescribesConfig() throws {
         let (status, stdout, stderr) = try E2EExecutable.run(["serve", "--help"])
         XCTAssertEqual(status, 0)

@@ -75,4 +75,39 @@ final class ConfigRefusalE2ETests: E2ETestCase {
         let server = try installation.serve()
         XCTAssertEqual(server.terminate(), 0, "with the files restored it starts again")
     }
+
+    func testCreateMissingKeysFalseRefusesAMissingTLSPairNextToDataAndCreatesNothing() throws {
+        let installation = try E2EInstallation()
+        try installation.bootstrap()
+        try installation.writeConfig(#"{"listen": {"port": 0}, "bootstrap": {"createMissingKeys": false}}"#)
+        let server = try installation.serve()
+        XCTAssertEqual(server.terminate(), 0, "with every file present it starts")
+
+        try FileManager.default.removeItem(atPath: installation.certificatePath)
+        try FileManager.default.removeItem(atPath: installation.privateKeyPath)
+        let (status, stderr) = try installation.serveExpectingRefusal()
+        XCTAssertNotNil(status)
+        XCTAssertNotEqual(status, 0)
+        XCTAssertTrue(stderr.contains(installation.certificatePath) || stderr.contains(installation.privateKeyPath),
+                      "the message names the missing TLS file; stderr: \(stderr)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: installation.certificatePath), "nothing is created")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: installation.privateKeyPath), "nothing is created")
+    }
+
+    func testRelativePathsResolveAgainstTheConfigFilesDirectory() throws {
+        let installation = try E2EInstallation(config: """
+            {"listen": {"port": 0}, "paths": {"data": "state/data", "keys": "state/keys"},
+             "tls": {"certificate": "state/tls/cert.pem", "privateKey": "state/tls/key.pem"}}
+            """)
+        // Run from an unrelated working directory, with the config named by an absolute path.
+        let child = try E2EProcess(try E2EExecutable.path(), ["serve", "--config", installation.configPath], directory: "/")
+        XCTAssertTrue(child.waitForStandardError(containing: "listening on", timeout: 20), child.standardError)
+        child.send(signal: SIGTERM)
+        XCTAssertEqual(child.waitForExit(timeout: 15), 0)
+        let base = installation.root + "/config/state"
+        for path in ["/keys/master.key", "/keys/operator.token", "/tls/cert.pem", "/tls/key.pem"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: base + path), "\(path) under the config file's directory")
+        }
+        XCTAssertTrue((try? FileManager.default.contentsOfDirectory(atPath: base + "/data"))?.isEmpty == false, "the data directory")
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CofferClient
 
 /// CONTRACT.md §7: `coffer serve` as an operator runs it — the `listening on` line, clean exit
 /// on SIGTERM and SIGINT, and no acknowledged write lost to `kill -9`.
@@ -42,6 +43,8 @@ final class ServeExecutableE2ETests: E2ETestCase {
         let adminToken = try XCTUnwrap(E2EJSON.parse(okReply: created)["token"]?.stringValue)
         let admin = try first.connect()
         _ = try admin.auth(adminToken)
+        let goneToken = try XCTUnwrap(E2EJSON.parse(okReply: op.request("TENANT CREATE gone"))["token"]?.stringValue)
+        assertValue(try op.request("TENANT SHRED gone"), ["tenant": "gone", "shredded": true])
         let count = 40
         for index in 0..<count {
             assertReply(try admin.request(words: ["SET", "subject-\(index % 8)", "field\(index)", "value \(index) ✓"]), "OK")
@@ -67,7 +70,9 @@ final class ServeExecutableE2ETests: E2ETestCase {
         assertValue(try subject.auth(subjectToken), ["role": "subject", "tenant": "acme", "subject": "subject-3"])
         let operatorAgain = try second.connect()
         assertObject(try operatorAgain.auth(installation.operatorToken()), ["role": "operator"])
-        assertValue(try operatorAgain.request("TENANT LIST"), [["tenant": "acme", "subjects": 7]])
+        assertValue(try operatorAgain.request("TENANT LIST"), [["tenant": "acme", "subjects": 7]], "the shredded tenant stays gone")
+        let gone = try second.connect()
+        assertError(try gone.auth(goneToken), "AUTH_FAILED", "the shredded tenant's token stays dead")
     }
 
     func testPipelinedWritesAcknowledgedBeforeSIGTERMAreKept() throws {
@@ -93,4 +98,76 @@ final class ServeExecutableE2ETests: E2ETestCase {
             assertValue(try reader.request("GET alice f\(index)"), .string("v\(index)"), "f\(index) of \(acknowledged) acknowledged")
         }
     }
+
+    func testWritesAcknowledgedToConcurrentClientsSurviveKillNineMidStream() throws {
+        let installation = try E2EInstallation()
+        let first = try installation.serve()
+        let op = try first.connect()
+        _ = try op.auth(installation.operatorToken())
+        let adminToken = try XCTUnwrap(E2EJSON.parse(okReply: op.request("TENANT CREATE acme"))["token"]?.stringValue)
+        op.close()
+        let configuration = ClientConfiguration(host: "127.0.0.1", port: first.port,
+                                                trustedCertificatePath: installation.certificatePath, timeoutSeconds: 10)
+        let clients = 3
+        let writes = 400
+        let acknowledged = AcknowledgedCounts(clients: clients)
+        let started = DispatchSemaphore(value: 0)
+        let group = DispatchGroup()
+        for client in 0..<clients {
+            DispatchQueue.global().async(group: group) {
+                guard let connection = try? CofferConnection(configuration: configuration),
+                      (try? connection.request("AUTH " + adminToken))?.hasPrefix("OK ") == true else {
+                    started.signal()
+                    return
+                }
+                defer { connection.close() }
+                started.signal()
+                // Bursts of 20 pipelined writes; replies come in request order, so the OKs seen
+                // so far acknowledge exactly writes 0..<count.
+                var next = 0
+                while next < writes {
+                    let burst = (next..<min(next + 20, writes)).map { "SET writer\(client) f\($0) \"w\(client)-\($0)\"\n" }
+                    guard (try? connection.send(raw: Array(burst.joined().utf8))) != nil else { return }
+                    for _ in burst {
+                        guard let reply = try? connection.readReplyLine(), reply == "OK" else { return }
+                        acknowledged.increment(client)
+                    }
+                    next += burst.count
+                }
+            }
+        }
+        for _ in 0..<clients { started.wait() }
+        Thread.sleep(forTimeInterval: 0.05)
+        first.child.send(signal: SIGKILL)
+        XCTAssertEqual(group.wait(timeout: .now() + 20), .success, "the clients notice the dead server")
+        _ = first.child.waitForExit(timeout: 10)
+
+        let second = try installation.serve()
+        defer { _ = second.terminate() }
+        let reader = try second.connect()
+        _ = try reader.auth(adminToken)
+        for client in 0..<clients {
+            let count = acknowledged.count(client)
+            for index in 0..<count {
+                let reply = try reader.request("GET writer\(client) f\(index)")
+                if reply != "OK \"w\(client)-\(index)\"" {
+                    XCTFail("writer\(client) f\(index) was acknowledged (\(count) of \(writes)) but is lost: \(reply)")
+                    break
+                }
+            }
+        }
+    }
+}
+
+/// How many writes each client saw acknowledged, updated from the clients' threads.
+// @unchecked Sendable: `counts` is only touched while holding `lock`.
+private final class AcknowledgedCounts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [Int]
+
+    init(clients: Int) { counts = Array(repeating: 0, count: clients) }
+
+    func increment(_ client: Int) { lock.lock(); counts[client] += 1; lock.unlock() }
+
+    func count(_ client: Int) -> Int { lock.lock(); defer { lock.unlock() }; return counts[client] }
 }

@@ -37,6 +37,8 @@ final class OperatorRoleE2ETests: E2ETestCase {
         let server = try startServer()
         let op = try server.connectAsOperator()
         assertReply(try op.request("TENANT LIST"), "OK []")
+        assertReply(try op.request("tenant list"), "OK []", "verbs and sub-verbs are case-insensitive")
+        assertReply(try op.request("Tenant List"), "OK []")
         for name in ["zeta", "acme", "a0", "a-b", "9lives"] { _ = try op.request("TENANT CREATE " + name) }
         // Byte order: digits before letters, '-' (0x2D) before '0' (0x30).
         assertValue(try op.request("TENANT LIST"), [

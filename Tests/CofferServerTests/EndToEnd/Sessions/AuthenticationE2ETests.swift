@@ -51,6 +51,16 @@ final class AuthenticationE2ETests: E2ETestCase {
         XCTAssertNil(try client.readReply(), "nothing is answered after the closing failure")
     }
 
+    func testSyntaxErrorsOfAuthAreNotCountedAsFailures() throws {
+        let server = try startServer()
+        let client = try server.connect()
+        for _ in 0..<4 { assertError(try client.request("AUTH a b"), "SYNTAX") }
+        assertError(try client.request("AUTH"), "SYNTAX")
+        assertError(try client.auth(unknownToken), "AUTH_FAILED")
+        assertError(try client.auth(unknownToken), "AUTH_FAILED")
+        assertReply(try client.request("PING"), #"OK "PONG""#, "only two AUTH_FAILED so far")
+    }
+
     func testLaterAuthReplacesTheIdentity() throws {
         let server = try startServer()
         let (adminToken, admin) = try makeTenant("acme", on: server)

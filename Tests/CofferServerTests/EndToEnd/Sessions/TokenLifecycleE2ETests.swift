@@ -60,6 +60,30 @@ final class TokenLifecycleE2ETests: E2ETestCase {
         assertReply(try admin.request("TOKEN REVOKE alice"), "OK", "revoking twice is OK")
     }
 
+    func testTokenChangesForOneSubjectLeaveOtherSubjectsSessionsAlone() throws {
+        let (server, admin) = try tenantWithAlice()
+        try admin.request(words: ["SET", "bob", "phone", "2"])
+        let bob = try server.connect(token: try issueToken("bob", by: admin))
+        _ = try issueToken("alice", by: admin)
+        try admin.request("TOKEN REVOKE alice")
+        _ = try admin.request("SUBJECT SHRED alice")
+        assertValue(try bob.request("WHOAMI"), ["role": "subject", "tenant": "acme", "subject": "bob"])
+        assertValue(try bob.request("GET bob phone"), "2")
+    }
+
+    func testSubjectIdentityIsReportedWithItsExactBytes() throws {
+        let (server, admin) = try tenantWithAlice()
+        // "Renée" with a combining acute accent: canonically equal to the precomposed form,
+        // but a different identifier, and it must come back byte for byte.
+        let decomposed = "Rene\u{301}e"
+        try admin.request(#"SUBJECT ADD "Rene\u0301e""#)
+        let token = try issueToken(decomposed, by: admin)
+        let client = try server.connect()
+        assertValue(try client.auth(token), ["role": "subject", "tenant": "acme", "subject": .string(decomposed)])
+        assertValue(try client.request("WHOAMI"), ["role": "subject", "tenant": "acme", "subject": .string(decomposed)])
+        assertError(try client.request(words: ["EXPORT", "Ren\u{E9}e"]), "FORBIDDEN", "the precomposed form is someone else")
+    }
+
     func testTenantAdminTokenIsUnaffectedBySubjectTokenChanges() throws {
         let (server, admin) = try tenantWithAlice()
         _ = try issueToken("alice", by: admin)

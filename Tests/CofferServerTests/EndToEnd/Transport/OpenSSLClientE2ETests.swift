@@ -75,4 +75,26 @@ final class OpenSSLClientE2ETests: E2ETestCase {
             XCTAssertFalse(output.contains("PONG"), version)
         }
     }
+
+    /// Not a contract rule but the server's stated TLS policy (TLSServerContext: "no session
+    /// tickets are issued", "nothing to resume, nothing to keep"): a resumed session would skip
+    /// the fresh ECDHE exchange that gives each connection forward secrecy.
+    func testSessionsAreNeverResumed() throws {
+        try requireOpenSSL()
+        let server = try startServer { $0.minimumTLSVersion = .v1_2 }
+        let sessionFile = server.directory + "/client-session.pem"
+        for version in ["-tls1_2", "-tls1_3"] {
+            try? FileManager.default.removeItem(atPath: sessionFile)
+            let first = try E2EProcess.run(openssl, ["s_client", "-connect", "127.0.0.1:\(server.port)", "-CAfile", server.certificatePath,
+                                                     "-verify_return_error", "-ign_eof", "-nocommands", version, "-sess_out", sessionFile],
+                                           input: "PING\nQUIT\n", timeout: 15)
+            XCTAssertTrue(first.stdout.contains("OK \"PONG\""), "\(version): the first session works")
+            guard FileManager.default.fileExists(atPath: sessionFile) else { continue }  // nothing to resume with
+            let second = try E2EProcess.run(openssl, ["s_client", "-connect", "127.0.0.1:\(server.port)", "-CAfile", server.certificatePath,
+                                                      "-verify_return_error", "-ign_eof", "-nocommands", version, "-sess_in", sessionFile],
+                                            input: "PING\nQUIT\n", timeout: 15)
+            XCTAssertTrue(second.stdout.contains("OK \"PONG\""), "\(version): the second session works")
+            XCTAssertFalse(second.stdout.contains("Reused,"), "\(version): the server resumed a session from a ticket")
+        }
+    }
 }

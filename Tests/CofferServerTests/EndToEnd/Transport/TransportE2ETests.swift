@@ -81,6 +81,21 @@ final class TransportE2ETests: E2ETestCase {
         }
     }
 
+    func testTricklingAnUnfinishedLineDoesNotKeepTheConnectionOpen() throws {
+        let server = try startServer { $0.idleTimeoutSeconds = 1 }
+        let client = try server.connect()
+        let start = Date()
+        var closed = false
+        // One byte every 0.2 s, never a line feed: no reply line is ever due.
+        while !closed && Date().timeIntervalSince(start) < 5 {
+            do { try client.send(raw: "P") } catch { closed = true }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        XCTAssertTrue(closed || client.isClosedByServer(), "the server closes a connection that never finishes a line")
+        XCTAssertLessThan(elapsed, 4.5)
+    }
+
     func testConnectionThatNeverHandshakesIsClosedAfterTheIdleTimeout() throws {
         let server = try startServer { $0.idleTimeoutSeconds = 1 }
         let silent = try E2EPlainSocket(port: server.port)
@@ -90,6 +105,17 @@ final class TransportE2ETests: E2ETestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 3.5)
         let client = try server.connect()
         assertReply(try client.request("PING"), #"OK "PONG""#)
+    }
+
+    func testConnectionThatStallsInTheMiddleOfTheHandshakeIsClosedAfterTheIdleTimeout() throws {
+        let server = try startServer { $0.idleTimeoutSeconds = 1 }
+        let stalled = try E2EPlainSocket(port: server.port)
+        // The header of a TLS handshake record announcing 512 bytes, then nothing.
+        stalled.send(bytes: [0x16, 0x03, 0x01, 0x02, 0x00, 0x01])
+        let start = Date()
+        let (_, closed) = stalled.readUntilClosed(timeout: 5)
+        XCTAssertTrue(closed, "the server gives up on an unfinished handshake")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 3.5)
     }
 
     func testServerSendsNothingBeforeTheFirstRequest() throws {

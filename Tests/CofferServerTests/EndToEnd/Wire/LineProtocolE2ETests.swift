@@ -47,6 +47,8 @@ final class LineProtocolE2ETests: E2ETestCase {
             (#""line\u2028sep""#, "line\u{2028}sep"),
             (#""""#, ""),
             (#""e\u0301""#, "e\u{301}"),
+            ("\"C1 \u{85} \u{80} raw\"", "C1 \u{85} \u{80} raw"),
+            (#""\u0085\u009f escaped""#, "\u{85}\u{9F} escaped"),
         ]
         for (index, item) in cases.enumerated() {
             let field = "f\(index)"
@@ -73,11 +75,17 @@ final class LineProtocolE2ETests: E2ETestCase {
             ("invalid UTF-8 in a string", Array("GET \"".utf8) + [0xC3, 0x28] + Array("\" phone".utf8)),
             ("overlong UTF-8", Array("GET ".utf8) + [0xC0, 0xAF] + Array(" phone".utf8)),
             ("UTF-8 surrogate", Array("GET ".utf8) + [0xED, 0xA0, 0x80] + Array(" phone".utf8)),
+            ("code point above U+10FFFF", Array("GET ".utf8) + [0xF4, 0x90, 0x80, 0x80] + Array(" phone".utf8)),
+            ("truncated sequence at the end", Array("GET alice ".utf8) + [0xE2, 0x82]),
+            ("lone continuation byte", Array("GET alice ".utf8) + [0x80]),
             ("raw TAB between tokens", Array("GET alice\tphone".utf8)),
             ("raw TAB in a string", Array("SET alice phone \"a\tb\"".utf8)),
             ("raw NUL", Array("GET alice ph".utf8) + [0x00] + Array("one".utf8)),
             ("raw DEL", Array("GET alice phone".utf8) + [0x7F]),
             ("raw ESC in a string", Array("SET alice phone \"".utf8) + [0x1B] + Array("\"".utf8)),
+            ("raw DEL in a string", Array("SET alice phone \"a".utf8) + [0x7F] + Array("b\"".utf8)),
+            ("raw CR in a string", Array("SET alice phone \"a\rb\"".utf8)),
+            ("capital U escape", Array(#"SET alice phone "\U00e9""#.utf8)),
             ("unknown escape", Array(#"SET alice phone "\x41""#.utf8)),
             ("short unicode escape", Array(#"SET alice phone "\u12""#.utf8)),
             ("lone high surrogate", Array(#"SET alice phone "\ud83d""#.utf8)),

@@ -1,0 +1,105 @@
+import CofferCrypto
+import Synchronization
+
+/// What the writer and every reader share: the master key versions, the operator token digest,
+/// and the caches of unwrapped tenant and subject keys. Thread-safe.
+///
+/// Readers load keys on their own connections and put them in the caches; the writer drops
+/// entries when a shred, a rotation or a policy change makes them stale. Every such drop bumps a
+/// generation, and a reader's put only lands if the generation has not moved since the reader
+/// began loading: a key destroyed while a reader was loading it can never come back.
+final class KeyState: Sendable {
+    /// A cached tenant: its unwrapped keys and its policy.
+    struct TenantEntry: Sendable {
+        let keys: TenantKeys
+        var subjectSelfEdit: Bool
+    }
+
+    private struct State: Sendable {
+        var master: MasterKeyring
+        var operatorTokenDigest: [UInt8]?
+        var tenants: [String: TenantEntry] = [:]
+        var dataKeys: DataKeyCache
+        var generation: UInt64 = 0
+    }
+
+    private let state: Mutex<State>
+
+    init(master: MasterKeyring, dataKeyCacheSize: Int) {
+        state = Mutex(State(master: master, dataKeys: DataKeyCache(capacity: dataKeyCacheSize)))
+    }
+
+    var master: MasterKeyring {
+        get { state.withLock { $0.master } }
+    }
+
+    func setMaster(_ master: MasterKeyring) {
+        state.withLock { $0.master = master }
+    }
+
+    var operatorTokenDigest: [UInt8]? {
+        get { state.withLock { $0.operatorTokenDigest } }
+        set { state.withLock { $0.operatorTokenDigest = newValue } }
+    }
+
+    /// The current generation; pass it back to a `store…` call after loading from the database.
+    var generation: UInt64 { state.withLock { $0.generation } }
+
+    // MARK: Tenants
+
+    func tenant(_ name: String) -> TenantEntry? {
+        state.withLock { $0.tenants[name] }
+    }
+
+    /// Caches a tenant loaded from the keyring, unless something was invalidated since `generation`.
+    func storeTenant(_ entry: TenantEntry, name: String, loadedAt generation: UInt64) {
+        state.withLock { state in
+            if state.generation == generation { state.tenants[name] = entry }
+        }
+    }
+
+    /// Drops a tenant's cached keys (rotation, policy change) and bumps the generation.
+    func forgetTenant(_ name: String) {
+        state.withLock { state in
+            state.tenants[name] = nil
+            state.generation += 1
+        }
+    }
+
+    /// Drops a shredded tenant and all its subjects' keys; returns the detached keys so the
+    /// caller can release them outside any lock.
+    func shredTenant(_ name: String, id: Int64) -> [SubjectKeys] {
+        state.withLock { state in
+            state.tenants[name] = nil
+            state.generation += 1
+            return state.dataKeys.remove(tenant: id)
+        }
+    }
+
+    // MARK: Subject data keys
+
+    func dataKeys(subject: Int64, tenant: Int64) -> SubjectKeys? {
+        state.withLock { $0.dataKeys.get(subject, tenant: tenant) }
+    }
+
+    func storeDataKeys(_ keys: SubjectKeys, subject: Int64, tenant: Int64, loadedAt generation: UInt64) {
+        state.withLock { state in
+            if state.generation == generation { state.dataKeys.put(keys, tenant: tenant, for: subject) }
+        }
+    }
+
+    func forgetDataKeys(subject: Int64, tenant: Int64) {
+        state.withLock { state in
+            state.dataKeys.remove(subject: subject, tenant: tenant)
+            state.generation += 1
+        }
+    }
+
+    /// Empties the data-key cache: after a failed write, whose cached keys must not outlive it.
+    func forgetAllDataKeys() {
+        state.withLock { state in
+            state.dataKeys.removeAll()
+            state.generation += 1
+        }
+    }
+}

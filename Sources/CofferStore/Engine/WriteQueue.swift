@@ -1,0 +1,145 @@
+import Foundation
+import Synchronization
+
+/// The one thread that writes, with group commit.
+///
+/// Connection threads submit writes as jobs and block until theirs is durable. The writer takes
+/// every job waiting, runs the consecutive *groupable* ones (SET, DEL, SUBJECT ADD, token and
+/// policy changes) inside one transaction, each in a savepoint of its own so that a refused job
+/// changes nothing while the others go on, then commits once: one fsync for the whole group.
+/// Only after that commit are the jobs answered, so no write is acknowledged before it is
+/// durable. Exclusive jobs (shreds, rotations, purges: they manage their own transactions and
+/// checkpoints) run alone, in submission order.
+final class WriteQueue: @unchecked Sendable {
+    // @unchecked Sendable: `core` is touched only by the writer thread; `pending` and `stopped`
+    // only under `condition`'s lock.
+
+    /// A submitted write and, once run, its result.
+    final class Job: @unchecked Sendable {
+        // @unchecked Sendable: `result` is written by the writer thread before `done` is
+        // signalled and read by the submitter only after waiting on `done`.
+        let groupable: Bool
+        let body: (VaultCore) throws -> any Sendable
+        var result: Result<any Sendable, any Error> = .failure(VaultError.corrupt("write not run"))
+        let done = DispatchSemaphore(value: 0)
+
+        init(groupable: Bool, body: @escaping (VaultCore) throws -> any Sendable) {
+            self.groupable = groupable
+            self.body = body
+        }
+    }
+
+    /// The most jobs committed together.
+    static let maximumGroup = 512
+
+    private let core: VaultCore
+    private let condition = NSCondition()
+    private var pending: [Job] = []
+    private var stopped = false
+    private let finished = DispatchSemaphore(value: 0)
+    /// Counters for benchmarks and tests: transactions committed, jobs run, largest group.
+    let committedTransactions = Atomic<Int>(0)
+    let completedJobs = Atomic<Int>(0)
+    let largestGroup = Atomic<Int>(0)
+    /// Called on the writer thread after each job, to hand over work the job asked for.
+    private let afterJob: @Sendable (VaultCore) -> Void
+
+    init(core: VaultCore, afterJob: @escaping @Sendable (VaultCore) -> Void) {
+        self.core = core
+        self.afterJob = afterJob
+        let thread = Thread { [self] in run() }
+        thread.name = "coffer-writer"
+        thread.start()
+    }
+
+    /// Runs `body` on the writer and returns once its effect is durable.
+    func perform<T: Sendable>(groupable: Bool, _ body: @escaping (VaultCore) throws -> T) throws -> T {
+        let job = Job(groupable: groupable) { try body($0) }
+        condition.lock()
+        guard !stopped else {
+            condition.unlock()
+            throw VaultError.corrupt("the vault is closed")
+        }
+        pending.append(job)
+        condition.signal()
+        condition.unlock()
+        job.done.wait()
+        return try job.result.get() as! T
+    }
+
+    /// Finishes the jobs already submitted, then ends the writer thread.
+    func stop() {
+        condition.lock()
+        let wasStopped = stopped
+        stopped = true
+        condition.signal()
+        condition.unlock()
+        if !wasStopped { finished.wait() }
+    }
+
+    private func run() {
+        while let batch = nextBatch() {
+            var index = 0
+            while index < batch.count {
+                if batch[index].groupable {
+                    var end = index
+                    while end < batch.count, batch[end].groupable, end - index < Self.maximumGroup { end += 1 }
+                    runGroup(batch[index..<end])
+                    index = end
+                } else {
+                    runAlone(batch[index])
+                    index += 1
+                }
+            }
+        }
+        finished.signal()
+    }
+
+    private func nextBatch() -> [Job]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while pending.isEmpty && !stopped { condition.wait() }
+        if pending.isEmpty { return nil }
+        let batch = pending
+        pending = []
+        return batch
+    }
+
+    private func runAlone(_ job: Job) {
+        job.result = Result { try job.body(core) }
+        completedJobs.add(1, ordering: .relaxed)
+        committedTransactions.add(1, ordering: .relaxed)
+        afterJob(core)
+        job.done.signal()
+    }
+
+    private func runGroup(_ jobs: ArraySlice<Job>) {
+        guard jobs.count > 1 else { return runAlone(jobs[jobs.startIndex]) }
+        do {
+            try core.vault.execute("BEGIN IMMEDIATE")
+        } catch {
+            for job in jobs { job.result = .failure(error) }
+            return finish(jobs)
+        }
+        for job in jobs {
+            job.result = Result { try core.vault.savepoint { try job.body(core) } }
+        }
+        completedJobs.add(jobs.count, ordering: .relaxed)
+        if jobs.count > largestGroup.load(ordering: .relaxed) { largestGroup.store(jobs.count, ordering: .relaxed) }
+        do {
+            try core.vault.execute("COMMIT")
+            committedTransactions.add(1, ordering: .relaxed)
+        } catch {
+            core.vault.rollbackAfterFailure()
+            core.keyState.forgetAllDataKeys()
+            // Nothing of the group is durable: every job fails, none is acknowledged.
+            for job in jobs { job.result = .failure(error) }
+        }
+        finish(jobs)
+    }
+
+    private func finish(_ jobs: ArraySlice<Job>) {
+        afterJob(core)
+        for job in jobs { job.done.signal() }
+    }
+}
