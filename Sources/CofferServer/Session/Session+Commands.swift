@@ -15,7 +15,7 @@ extension Session {
             return Outcome(reply: .okValue(Self.identity(try currentPrincipal())))
         case .quit:
             return Outcome(reply: .ok, close: true)
-        case .keyRotate, .masterRotate, .audit, .find, .requestErasure, .requestList:
+        case .keyRotate, .masterRotate, .audit, .requestErasure, .requestList:
             // Owned by later issues (rotation, audit trail, blind index, erasure requests).
             throw CommandRefusal.notImplemented
         default:
@@ -114,7 +114,12 @@ extension Session {
             try vault.setSubjectSelfEdit(tenant: tenant, enabled: value == "on")
             return .ok
 
-        case .ping, .hello, .auth, .whoami, .quit, .keyRotate, .masterRotate, .audit, .find, .requestErasure, .requestList:
+        case .find(let field, let value):
+            let tenant = try requireTenantAdmin(principal)
+            try Identifier.checkField(field)
+            return .okValue(.array(try vault.find(field: field, value: value, tenant: tenant).map { .string($0) }))
+
+        case .ping, .hello, .auth, .whoami, .quit, .keyRotate, .masterRotate, .audit, .requestErasure, .requestList:
             throw CommandRefusal.notImplemented
         }
     }

@@ -37,6 +37,12 @@ enum BindingContext {
         label("coffer/subject-lookup") + Array(subject.utf8)
     }
 
+    /// The message whose keyed hash is a field value's blind-index entry (`FIND`): under the
+    /// same index key as `subjectLookup`, told apart from it by the label.
+    static func findValue(field: String, value: String) -> [UInt8] {
+        label("coffer/find") + string(Array(field.utf8)) + Array(value.utf8)
+    }
+
     private static func label(_ text: String) -> [UInt8] { Array(text.utf8) + [0] }
 
     private static func int(_ value: Int64) -> [UInt8] {

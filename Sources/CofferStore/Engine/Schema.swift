@@ -27,6 +27,7 @@ enum Schema {
                 wrapped BLOB NOT NULL                   -- wrapped under the master key
             ) WITHOUT ROWID;
             """),
+        // version 2: key rotation (issue 4)
     ]
 
     static let vault: [Migration] = [
@@ -53,6 +54,19 @@ enum Schema {
                 value BLOB NOT NULL,                    -- envelope sealed under the subject's data key
                 PRIMARY KEY (subject_id, name)
             ) WITHOUT ROWID;
+            """),
+        // version 2: key rotation (issue 4)
+        Migration(version: 3, sql: """
+            CREATE TABLE find_index (
+                subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
+                field TEXT NOT NULL,
+                digest BLOB NOT NULL,                   -- HMAC-SHA256 of (field, value) under the tenant's index key
+                PRIMARY KEY (subject_id, field)
+            ) WITHOUT ROWID;
+            CREATE INDEX find_index_by_digest ON find_index(digest);
+            -- Tenants whose fields predate the index; the engine indexes them at the next start.
+            CREATE TABLE find_index_backfill (tenant_id INTEGER PRIMARY KEY);
+            INSERT INTO find_index_backfill SELECT DISTINCT tenant_id FROM subjects;
             """),
     ]
 }

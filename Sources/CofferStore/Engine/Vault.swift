@@ -100,6 +100,11 @@ public final class Vault: Sendable {
         try withCore { try $0.export(subject: subject, tenant: tenant) }
     }
 
+    /// The tenant's subjects whose `field` equals `value` exactly, sorted by their bytes (`FIND`).
+    public func find(field: String, value: String, tenant: String) throws(VaultError) -> [String] {
+        try withCore { try $0.find(field: field, value: value, tenant: tenant) }
+    }
+
     // MARK: Tokens
 
     /// Issues a subject token, replacing the subject's earlier one.

@@ -22,6 +22,7 @@ extension VaultCore {
             for pair in pairs {
                 let sealed = try sealValue(pair.value, field: pair.field, subject: id, keys: keys, tenant: tenant)
                 try vault.run("INSERT OR REPLACE INTO fields (subject_id, name, value) VALUES (?, ?, ?)", id, pair.field, sealed)
+                try indexForFind(subject: id, field: pair.field, value: pair.value, of: tenant)
             }
         }
     }
@@ -38,8 +39,11 @@ extension VaultCore {
     func delete(subject: String, field: String, tenant name: String) throws {
         let tenant = try tenant(name).keys
         let id = try requireSubject(subject, of: tenant)
-        try vault.run("DELETE FROM fields WHERE subject_id = ? AND name = ?", id, field)
-        guard vault.changes > 0 else { throw VaultError.notFound(.field) }
+        try vault.transaction {
+            try vault.run("DELETE FROM fields WHERE subject_id = ? AND name = ?", id, field)
+            guard vault.changes > 0 else { throw VaultError.notFound(.field) }
+            try unindexForFind(subject: id, field: field)
+        }
     }
 
     /// Every field of the subject, sorted by field name.

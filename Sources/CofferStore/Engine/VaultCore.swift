@@ -46,6 +46,7 @@ final class VaultCore {
         try Migrator.migrate(vault, Schema.vault)
         tokenKey = try Self.loadOrCreateTokenKey(keyring: keyring, master: master)
         dataKeys = DataKeyCache(capacity: configuration.dataKeyCacheSize)
+        try backfillFindIndex()
     }
 
     /// The service-wide key under which tokens are digested. Created with the keyring.

@@ -4,7 +4,7 @@ import XCTest
 /// Commands owned by later issues answer `UNKNOWN_COMMAND` for now, for every role, and leave
 /// the connection open.
 final class LaterIssueCommandsE2ETests: E2ETestCase {
-    private let laterCommands = ["KEY ROTATE", "MASTER ROTATE", "AUDIT", "AUDIT 10", "FIND phone 123",
+    private let laterCommands = ["KEY ROTATE", "MASTER ROTATE", "AUDIT", "AUDIT 10",
                                  "REQUEST ERASURE", "REQUEST LIST", "key rotate", "audit"]
 
     func testLaterIssueCommandsAreUnknownForEveryRole() throws {
