@@ -15,7 +15,7 @@ extension Session {
             return Outcome(reply: .okValue(Self.identity(try currentPrincipal())))
         case .quit:
             return Outcome(reply: .ok, close: true)
-        case .keyRotate, .masterRotate, .audit, .requestErasure, .requestList:
+        case .keyRotate, .masterRotate, .audit:
             // Owned by later issues (rotation, audit trail, blind index, erasure requests).
             throw CommandRefusal.notImplemented
         default:
@@ -119,7 +119,20 @@ extension Session {
             try Identifier.checkField(field)
             return .okValue(.array(try vault.find(field: field, value: value, tenant: tenant).map { .string($0) }))
 
-        case .ping, .hello, .auth, .whoami, .quit, .keyRotate, .masterRotate, .audit, .requestErasure, .requestList:
+        case .requestErasure:
+            guard case .subject(let tenant, let subject) = principal else {
+                throw CommandRefusal.forbidden("only a data subject may request its own erasure")
+            }
+            try vault.requestErasure(subject: subject, tenant: tenant)
+            return .okValue(.object([("subject", .string(subject)), ("request", .string("erasure"))]))
+
+        case .requestList:
+            let tenant = try requireTenantAdmin(principal)
+            return .okValue(.array(try vault.erasureRequests(tenant: tenant).map { request in
+                .object([("subject", .string(request.subject)), ("request", .string("erasure")), ("time", .string(request.time))])
+            }))
+
+        case .ping, .hello, .auth, .whoami, .quit, .keyRotate, .masterRotate, .audit:
             throw CommandRefusal.notImplemented
         }
     }

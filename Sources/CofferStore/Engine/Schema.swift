@@ -68,5 +68,14 @@ enum Schema {
             CREATE TABLE find_index_backfill (tenant_id INTEGER PRIMARY KEY);
             INSERT INTO find_index_backfill SELECT DISTINCT tenant_id FROM subjects;
             """),
+        Migration(version: 4, sql: """
+            CREATE TABLE erasure_requests (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,   -- arrival order, to break ties within a second
+                subject_id INTEGER NOT NULL UNIQUE REFERENCES subjects(id) ON DELETE CASCADE,
+                tenant_id INTEGER NOT NULL,
+                requested_at INTEGER NOT NULL           -- seconds since 1970, UTC
+            );
+            CREATE INDEX erasure_requests_by_tenant ON erasure_requests(tenant_id, requested_at, id);
+            """),
     ]
 }

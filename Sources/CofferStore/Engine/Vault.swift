@@ -105,6 +105,18 @@ public final class Vault: Sendable {
         try withCore { try $0.find(field: field, value: value, tenant: tenant) }
     }
 
+    // MARK: Erasure requests
+
+    /// Records the subject's request to be erased; asking again keeps the first request.
+    public func requestErasure(subject: String, tenant: String) throws(VaultError) {
+        try withCore { try $0.requestErasure(subject: subject, tenant: tenant) }
+    }
+
+    /// The tenant's pending erasure requests, oldest first. A subject shred removes its request.
+    public func erasureRequests(tenant: String) throws(VaultError) -> [ErasureRequest] {
+        try withCore { try $0.erasureRequests(tenant: tenant) }
+    }
+
     // MARK: Tokens
 
     /// Issues a subject token, replacing the subject's earlier one.

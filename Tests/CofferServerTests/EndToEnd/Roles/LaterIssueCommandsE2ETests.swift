@@ -5,7 +5,7 @@ import XCTest
 /// the connection open.
 final class LaterIssueCommandsE2ETests: E2ETestCase {
     private let laterCommands = ["KEY ROTATE", "MASTER ROTATE", "AUDIT", "AUDIT 10",
-                                 "REQUEST ERASURE", "REQUEST LIST", "key rotate", "audit"]
+                                 "key rotate", "audit"]
 
     func testLaterIssueCommandsAreUnknownForEveryRole() throws {
         let server = try startServer()
