@@ -10,6 +10,7 @@ enum HelpText {
           call      send request lines to a running server and print the replies
           shell     an interactive session with a running server
           bench     measure the vault engine (see: coffer bench --help)
+          audit     verify the audit trail (see: coffer audit --help)
 
         Run `coffer <command> --help` for the options of a command.
         """
@@ -67,5 +68,23 @@ enum HelpText {
         Measures the vault engine directly (no network): SET and GET operations per second on
         N fields (default 100000), and tenant shred time for tenants of each given size
         (default 1000,10000,100000). Uses a temporary directory unless --dir is given.
+        """
+
+    static let audit = """
+        Usage: coffer audit verify [--config PATH]
+
+        Verifies the whole audit trail: every record's MAC over its content and the previous
+        record's MAC, no missing sequence number, the start where the newest pruning record puts
+        it, and the end at the head kept in the keyring. Opens the databases of paths.data
+        directly with the master key under paths.keys (read-only; the server may be running).
+        Prints the number of records checked and the keyring head; keep that line somewhere
+        else to detect a rewrite by someone who holds the master key.
+
+        Exit status: 0 if the trail is intact, 1 if it is not (the first bad record is named),
+        2 if it could not be checked (missing files, wrong master key, bad arguments).
+
+        Options:
+          --config PATH   the JSON config file (default: Config/coffer.json under the working directory)
+          --help          show this text
         """
 }

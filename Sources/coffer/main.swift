@@ -8,6 +8,7 @@ case "serve": status = ServeCommand.run(arguments.dropFirst())
 case "call": status = CallCommand.run(arguments.dropFirst())
 case "shell": status = ShellCommand.run(arguments.dropFirst())
 case "bench": status = BenchCommand.run(arguments.dropFirst())
+case "audit": status = AuditCommand.run(arguments.dropFirst())
 case nil, "--help", "-h", "help":
     Output.out(HelpText.main)
     status = arguments.isEmpty ? 2 : 0

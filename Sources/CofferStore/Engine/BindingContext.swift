@@ -17,6 +17,26 @@ enum BindingContext {
     /// The service's token key, wrapped under the master key.
     static let tokenKey: [UInt8] = label("coffer/token-key")
 
+    /// The service's audit key (the MAC key of the audit chain), wrapped under the master key.
+    static let auditKey: [UInt8] = label("coffer/audit-key")
+
+    /// A tenant's audit key (seals its audit details), wrapped under the master key.
+    static func tenantAuditKey(tenant: Int64) -> [UInt8] {
+        label("coffer/tenant-audit-key") + int(tenant)
+    }
+
+    /// The detail of one audit record, sealed under its tenant's audit key.
+    static func auditDetail(tenant: Int64, seq: Int64) -> [UInt8] {
+        label("coffer/audit-detail") + int(tenant) + int(seq)
+    }
+
+    /// The message whose keyed hash (under the audit key) names an actor in the audit trail:
+    /// its role, its tenant, and for a subject its lookup hash (under the tenant's index key),
+    /// so that no identifier or token is hashed under a key that outlives the tenant.
+    static func auditActor(role: String, tenant: Int64?, subjectLookup: [UInt8]?) -> [UInt8] {
+        label("coffer/audit-actor") + string(Array(role.utf8)) + int(tenant ?? -1) + string(subjectLookup ?? [])
+    }
+
     /// A subject's data key, wrapped under its tenant's key-encryption key.
     static func dataKey(tenant: Int64, subject: Int64, version: UInt32) -> [UInt8] {
         label("coffer/subject-dek") + int(tenant) + int(subject) + int(Int64(version))

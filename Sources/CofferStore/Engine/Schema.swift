@@ -28,6 +28,19 @@ enum Schema {
             ) WITHOUT ROWID;
             """),
         // version 2: key rotation (issue 4)
+        Migration(version: 3, sql: """
+            -- The tenant's audit key seals the subject identifiers and field names of its audit
+            -- records (wrapped under the master key, created on first use). It is never rotated
+            -- or resealed, since the records are chained by MAC; it dies with the tenant.
+            ALTER TABLE tenants ADD COLUMN audit_key BLOB;
+            -- The newest audit record, kept apart from the chain in vault.db: a chain that ends
+            -- before it has lost its last records.
+            CREATE TABLE audit_head (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                seq INTEGER NOT NULL,
+                mac BLOB NOT NULL
+            );
+            """),
     ]
 
     static let vault: [Migration] = [
@@ -76,6 +89,23 @@ enum Schema {
                 requested_at INTEGER NOT NULL           -- seconds since 1970, UTC
             );
             CREATE INDEX erasure_requests_by_tenant ON erasure_requests(tenant_id, requested_at, id);
+            """),
+        Migration(version: 5, sql: """
+            CREATE TABLE audit (
+                seq INTEGER PRIMARY KEY,                -- 1, 2, 3, ... without gaps: a gap is a deleted record
+                time INTEGER NOT NULL,                  -- seconds since 1970, UTC
+                tenant_id INTEGER,                      -- whose trail; NULL: the service's own
+                tenant TEXT,                            -- that tenant's name, or the one an operator command named
+                actor TEXT NOT NULL,                    -- operator, tenant, subject, anonymous or service
+                actor_hash BLOB,                        -- HMAC-SHA256 of the actor's identity under the audit key
+                action TEXT NOT NULL,                   -- the verb and sub-verb (SET, TENANT SHRED)
+                result TEXT NOT NULL,                   -- ok or the error code
+                detail BLOB,                            -- subject identifier and field names, sealed under the tenant's audit key
+                anchor_seq INTEGER,                     -- a pruning record: the first record kept
+                anchor_mac BLOB,                        -- a pruning record: the MAC that record chains to
+                mac BLOB NOT NULL                       -- HMAC-SHA256(audit key, previous MAC and this record)
+            );
+            CREATE INDEX audit_by_tenant ON audit(tenant_id, seq);
             """),
     ]
 }

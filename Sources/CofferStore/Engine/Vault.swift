@@ -12,6 +12,9 @@ import Synchronization
 /// key-encryption key and index key (keyring database); a tenant's key-encryption key wraps each
 /// subject's data key (vault database); a data key seals the subject's field values. Every key is
 /// random, so destroying one destroys exactly what it protects.
+///
+/// Methods that change something take an optional `AuditEvent`: when given, its audit record is
+/// written in the same transaction as the change (see `VaultCore+Audit.swift`).
 public final class Vault: Sendable {
     private let core: Mutex<VaultCore>
     private let epoch = Atomic<UInt64>(0)
@@ -31,8 +34,8 @@ public final class Vault: Sendable {
     // MARK: Tenants
 
     /// Creates a tenant; returns its administrator token, which is stored only as a digest.
-    public func createTenant(_ name: String) throws(VaultError) -> String {
-        try withCore { try $0.createTenant(name) }
+    public func createTenant(_ name: String, audit: AuditEvent? = nil) throws(VaultError) -> String {
+        try withCore(audit: audit) { try $0.createTenant(name) }
     }
 
     /// All tenants, sorted by name, with their subject counts.
@@ -42,8 +45,8 @@ public final class Vault: Sendable {
 
     /// Crypto-shreds a tenant: its keys are destroyed before this returns, which makes all of its
     /// data unreadable at once; the now unreadable rows are deleted in the background.
-    public func shredTenant(_ name: String) throws(VaultError) {
-        let detachedKeys = try withCore { try $0.shredTenant(name) }
+    public func shredTenant(_ name: String, audit: AuditEvent? = nil) throws(VaultError) {
+        let detachedKeys = try withCore(audit: audit) { try $0.shredTenant(name) }
         epoch.add(1, ordering: .sequentiallyConsistent)
         // The cached keys are unreachable already; wiping their memory can wait for the purge.
         purgeQueue.async { withExtendedLifetime(detachedKeys) {} }
@@ -59,14 +62,14 @@ public final class Vault: Sendable {
         try withCore { try $0.tenant(tenant).subjectSelfEdit }
     }
 
-    public func setSubjectSelfEdit(tenant: String, enabled: Bool) throws(VaultError) {
-        try withCore { try $0.setSubjectSelfEdit(tenant: tenant, enabled: enabled) }
+    public func setSubjectSelfEdit(tenant: String, enabled: Bool, audit: AuditEvent? = nil) throws(VaultError) {
+        try withCore(audit: audit) { try $0.setSubjectSelfEdit(tenant: tenant, enabled: enabled) }
     }
 
     // MARK: Subjects
 
-    public func addSubject(_ subject: String, tenant: String) throws(VaultError) {
-        try withCore { try $0.addSubject(subject, tenant: tenant) }
+    public func addSubject(_ subject: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
+        try withCore(audit: audit) { try $0.addSubject(subject, tenant: tenant) }
     }
 
     /// Up to `limit` subjects sorted by the bytes of their identifiers, starting after `after`.
@@ -75,24 +78,24 @@ public final class Vault: Sendable {
     }
 
     /// Crypto-shreds one subject: its data key, fields and token are deleted in one transaction.
-    public func shredSubject(_ subject: String, tenant: String) throws(VaultError) {
-        try withCore { try $0.shredSubject(subject, tenant: tenant) }
+    public func shredSubject(_ subject: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
+        try withCore(audit: audit) { try $0.shredSubject(subject, tenant: tenant) }
         epoch.add(1, ordering: .sequentiallyConsistent)
     }
 
     // MARK: Fields
 
     /// Sets every pair or none. With `createSubject` a new subject is created along with them.
-    public func set(subject: String, pairs: [FieldValue], tenant: String, createSubject: Bool) throws(VaultError) {
-        try withCore { try $0.set(subject: subject, pairs: pairs, tenant: tenant, createSubject: createSubject) }
+    public func set(subject: String, pairs: [FieldValue], tenant: String, createSubject: Bool, audit: AuditEvent? = nil) throws(VaultError) {
+        try withCore(audit: audit) { try $0.set(subject: subject, pairs: pairs, tenant: tenant, createSubject: createSubject) }
     }
 
     public func get(subject: String, field: String, tenant: String) throws(VaultError) -> String {
         try withCore { try $0.get(subject: subject, field: field, tenant: tenant) }
     }
 
-    public func delete(subject: String, field: String, tenant: String) throws(VaultError) {
-        try withCore { try $0.delete(subject: subject, field: field, tenant: tenant) }
+    public func delete(subject: String, field: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
+        try withCore(audit: audit) { try $0.delete(subject: subject, field: field, tenant: tenant) }
     }
 
     /// All fields of a subject, sorted by field name.
@@ -108,8 +111,8 @@ public final class Vault: Sendable {
     // MARK: Erasure requests
 
     /// Records the subject's request to be erased; asking again keeps the first request.
-    public func requestErasure(subject: String, tenant: String) throws(VaultError) {
-        try withCore { try $0.requestErasure(subject: subject, tenant: tenant) }
+    public func requestErasure(subject: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
+        try withCore(audit: audit) { try $0.requestErasure(subject: subject, tenant: tenant) }
     }
 
     /// The tenant's pending erasure requests, oldest first. A subject shred removes its request.
@@ -120,14 +123,14 @@ public final class Vault: Sendable {
     // MARK: Tokens
 
     /// Issues a subject token, replacing the subject's earlier one.
-    public func issueToken(subject: String, tenant: String) throws(VaultError) -> String {
-        let token = try withCore { try $0.issueToken(subject: subject, tenant: tenant) }
+    public func issueToken(subject: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) -> String {
+        let token = try withCore(audit: audit) { try $0.issueToken(subject: subject, tenant: tenant) }
         epoch.add(1, ordering: .sequentiallyConsistent)
         return token
     }
 
-    public func revokeToken(subject: String, tenant: String) throws(VaultError) {
-        try withCore { try $0.revokeToken(subject: subject, tenant: tenant) }
+    public func revokeToken(subject: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
+        try withCore(audit: audit) { try $0.revokeToken(subject: subject, tenant: tenant) }
         epoch.add(1, ordering: .sequentiallyConsistent)
     }
 
@@ -154,9 +157,23 @@ public final class Vault: Sendable {
 
     // MARK: Plumbing
 
-    private func withCore<T: Sendable>(_ body: (VaultCore) throws -> T) throws(VaultError) -> T {
+    /// Runs `body` on the engine under its lock. With an `audit` event, the event is recorded
+    /// (result `ok`) in the same vault transaction as `body`'s changes: both happen or neither.
+    func withCore<T: Sendable>(audit: AuditEvent? = nil, _ body: (VaultCore) throws -> T) throws(VaultError) -> T {
         let result: Result<T, VaultError> = core.withLock { core in
-            do { return .success(try body(core)) } catch { return .failure(Self.vaultError(error)) }
+            do {
+                guard let audit else { return .success(try body(core)) }
+                let head = try core.beginAudited(audit)
+                let value: T
+                do { value = try body(core) } catch {
+                    core.abortAudited()
+                    throw error
+                }
+                try core.commitAudited(head)
+                return .success(value)
+            } catch {
+                return .failure(Self.vaultError(error))
+            }
         }
         return try result.get()
     }

@@ -11,14 +11,19 @@ public struct VaultConfiguration: Sendable {
     public var maxValueBytes: Int
     /// How many subjects' unwrapped data keys stay cached in memory.
     public var dataKeyCacheSize: Int
+    /// Audit records older than this many seconds are pruned (checked hourly).
+    public var auditRetentionSeconds: Int64
+    /// The clock of the audit trail (seconds since 1970); tests replace it to age records.
+    var auditClock: @Sendable () -> Int64 = { VaultCore.now() }
 
     public init(dataDirectory: String, masterKeyPath: String, createMissingMasterKey: Bool = true,
-                maxValueBytes: Int = 16384, dataKeyCacheSize: Int = 10_000) {
+                maxValueBytes: Int = 16384, dataKeyCacheSize: Int = 10_000, auditRetentionSeconds: Int64 = 365 * 86400) {
         self.dataDirectory = dataDirectory
         self.masterKeyPath = masterKeyPath
         self.createMissingMasterKey = createMissingMasterKey
         self.maxValueBytes = maxValueBytes
         self.dataKeyCacheSize = dataKeyCacheSize
+        self.auditRetentionSeconds = auditRetentionSeconds
     }
 
     var keyringPath: String { dataDirectory + "/keyring.db" }

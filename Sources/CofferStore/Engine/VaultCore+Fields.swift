@@ -16,7 +16,7 @@ extension VaultCore {
         let tenant = try tenant(name).keys
         let existing = try subjectID(subject, of: tenant)
         guard existing != nil || createSubject else { throw VaultError.notFound(.subject) }
-        try vault.transaction {
+        try writeTransaction {
             let id = try existing ?? insertSubject(subject, of: tenant)
             let keys = try subjectKeys(id, of: tenant)
             for pair in pairs {
@@ -39,7 +39,7 @@ extension VaultCore {
     func delete(subject: String, field: String, tenant name: String) throws {
         let tenant = try tenant(name).keys
         let id = try requireSubject(subject, of: tenant)
-        try vault.transaction {
+        try writeTransaction {
             try vault.run("DELETE FROM fields WHERE subject_id = ? AND name = ?", id, field)
             guard vault.changes > 0 else { throw VaultError.notFound(.field) }
             try unindexForFind(subject: id, field: field)

@@ -5,7 +5,7 @@ extension VaultCore {
         try Identifier.checkSubject(subject)
         let tenant = try tenant(name).keys
         if try subjectID(subject, of: tenant) != nil { throw VaultError.exists(.subject) }
-        _ = try vault.transaction { try insertSubject(subject, of: tenant) }
+        _ = try writeTransaction { try insertSubject(subject, of: tenant) }
     }
 
     /// Up to `limit` subject identifiers sorted by their UTF-8 bytes, starting after `after`.
@@ -29,9 +29,9 @@ extension VaultCore {
     func shredSubject(_ subject: String, tenant name: String) throws {
         let tenant = try tenant(name).keys
         let id = try requireSubject(subject, of: tenant)
-        try vault.transaction { try deleteSubjectRows(id) }
+        try writeTransaction { try deleteSubjectRows(id) }
         dataKeys.remove(subject: id, tenant: tenant.tenantID)
-        try vault.checkpointTruncate()
+        try checkpointVault()
     }
 
     /// Every row that belongs to one subject. Runs inside the caller's transaction.

@@ -46,6 +46,7 @@ extension VaultCore {
             try keyring.run("DELETE FROM tenants WHERE id = ?", id)
         }
         tenants[name] = nil
+        audit.tenantKeys[id] = nil
         let detached = dataKeys.remove(tenant: id)
         // secure_delete zeroed the pages; the checkpoint removes the old copies from the WAL.
         try keyring.checkpointTruncate()

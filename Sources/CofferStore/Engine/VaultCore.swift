@@ -19,6 +19,10 @@ final class VaultCore {
     /// Tenants whose keys are unwrapped, by name.
     var tenants: [String: TenantEntry] = [:]
     var dataKeys: DataKeyCache
+    /// The audit chain's key and head, and the tenants' audit keys.
+    var audit: AuditState
+    /// Subjects inserted by the open write transaction (see `writeTransaction`).
+    var uncommittedSubjects: [(tenant: Int64, subject: Int64)] = []
 
     /// A cached tenant: its unwrapped keys and its policy.
     struct TenantEntry {
@@ -46,6 +50,7 @@ final class VaultCore {
         try Migrator.migrate(vault, Schema.vault)
         tokenKey = try Self.loadOrCreateTokenKey(keyring: keyring, master: master)
         dataKeys = DataKeyCache(capacity: configuration.dataKeyCacheSize)
+        audit = try Self.loadAuditState(keyring: keyring, vault: vault, master: master, keyringPath: configuration.keyringPath)
         try backfillFindIndex()
     }
 
@@ -112,6 +117,7 @@ final class VaultCore {
         try vault.run("INSERT INTO subjects (tenant_id, lookup, sealed_name, created_at) VALUES (?, ?, ?, ?)",
                       tenant.tenantID, lookup, sealedName, Self.now())
         let id = vault.lastInsertRowID
+        uncommittedSubjects.append((tenant.tenantID, id))
         let dataKey = try SymmetricKey.random()
         let wrapped = try KeyWrap.wrap(dataKey, under: tenant.current, kekVersion: tenant.currentVersion,
                                        context: BindingContext.dataKey(tenant: tenant.tenantID, subject: id, version: 1))
