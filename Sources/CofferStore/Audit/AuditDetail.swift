@@ -24,7 +24,7 @@ struct AuditDetail: Equatable {
     static func decode(_ bytes: [UInt8]) -> AuditDetail? {
         var reader = CanonicalReader(bytes)
         guard reader.int64() == format, let subject = reader.optionalString(), let actorSubject = reader.optionalString(),
-              let count = reader.int64(), (0...4096).contains(count) else { return nil }
+              let count = reader.int64(), (0...65536).contains(count) else { return nil }
         var fields: [String] = []
         for _ in 0..<count {
             guard let field = reader.string() else { return nil }

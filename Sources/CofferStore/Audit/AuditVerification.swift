@@ -4,7 +4,7 @@ public struct AuditVerification: Sendable, Equatable {
     public let records: Int
     /// Where the kept trail starts (1, or the first record kept by the newest pruning).
     public let firstSeq: Int64
-    /// The newest record in the vault, if any.
+    /// The newest record that verified (the newest of all when the trail is intact), if any.
     public let lastSeq: Int64?
     /// The newest record according to the keyring, if any was recorded.
     public let headSeq: Int64?

@@ -106,6 +106,7 @@ enum Schema {
                 mac BLOB NOT NULL                       -- HMAC-SHA256(audit key, previous MAC and this record)
             );
             CREATE INDEX audit_by_tenant ON audit(tenant_id, seq);
+            CREATE INDEX audit_anchors ON audit(seq) WHERE anchor_seq IS NOT NULL;
             """),
     ]
 }

@@ -28,8 +28,9 @@ extension VaultCore {
     func pruneAudit(before cutoff: Int64) throws -> Int {
         var head = audit.head
         let deleted: Int = try writeTransaction {
-            guard let first = try vault.row("SELECT min(seq) FROM audit")?.int64(0) else { return 0 }
-            let firstKept = try vault.row("SELECT min(seq) FROM audit WHERE time >= ?", cutoff)?.int64(0) ?? audit.head.seq + 1
+            guard let first = try vault.row("SELECT seq FROM audit ORDER BY seq LIMIT 1")?.int64(0) else { return 0 }
+            // In seq order, stopping at the first recent record: the cost grows with what is pruned.
+            let firstKept = try vault.row("SELECT seq FROM audit WHERE time >= ? ORDER BY seq LIMIT 1", cutoff)?.int64(0) ?? audit.head.seq + 1
             guard firstKept > first else { return 0 }
             let start = try AuditVerifier.start(vault)
             var checker = AuditChainChecker(key: audit.chainKey, startSeq: start.seq, startMAC: start.mac)
