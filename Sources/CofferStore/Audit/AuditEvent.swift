@@ -16,6 +16,7 @@ public struct AuditEvent: Sendable {
     /// The field names the command is about (sealed in the record).
     public var fields: [String]
 
+    /// An event for `action` by `actor`, naming what it is about (all optional).
     public init(actor: Principal?, action: String, tenant: String? = nil, subject: String? = nil, fields: [String] = []) {
         self.actor = actor
         self.action = action

@@ -5,5 +5,6 @@ public struct AuditProblem: Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, for a person. Names no subject, value or token.
     public let reason: String
 
+    /// The first bad record's number and the reason, as `coffer audit verify` prints it.
     public var description: String { "first bad record: \(seq): \(reason)" }
 }
