@@ -14,6 +14,7 @@ enum HelpText {
           restore   put a backup back into the data directory (server stopped)
           verify    check the databases or a backup: integrity, headers, a decrypted sample
           bench     measure the vault engine, or the server over TLS (see: coffer bench --help)
+          audit     verify the audit trail (see: coffer audit --help)
 
         Run `coffer <command> --help` for the options of a command.
         """
@@ -198,5 +199,23 @@ enum HelpText {
           --ca PATH            PEM certificate to trust (default: tls.certificate of the config)
           --token-file PATH    the operator token (for example keys/operator.token)
           --help               show this text
+        """
+
+    static let audit = """
+        Usage: coffer audit verify [--config PATH]
+
+        Verifies the whole audit trail: every record's MAC over its content and the previous
+        record's MAC, no missing sequence number, the start where the newest pruning record puts
+        it, and the end at the head kept in the keyring. Opens the databases of paths.data
+        directly with the master key under paths.keys (read-only; the server may be running).
+        Prints the number of records checked and the keyring head; keep that line somewhere
+        else to detect a rewrite by someone who holds the master key.
+
+        Exit status: 0 if the trail is intact, 1 if it is not (the first bad record is named),
+        2 if it could not be checked (missing files, wrong master key, bad arguments).
+
+        Options:
+          --config PATH   the JSON config file (default: Config/coffer.json under the working directory)
+          --help          show this text
         """
 }

@@ -12,6 +12,7 @@ case "rotate": status = RotateCommand.run(arguments.dropFirst())
 case "backup": status = BackupCommand.run(arguments.dropFirst())
 case "restore": status = RestoreCommand.run(arguments.dropFirst())
 case "verify": status = VerifyCommand.run(arguments.dropFirst())
+case "audit": status = AuditCommand.run(arguments.dropFirst())
 case nil, "--help", "-h", "help":
     Output.out(HelpText.main)
     status = arguments.isEmpty ? 2 : 0

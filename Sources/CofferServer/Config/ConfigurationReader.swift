@@ -7,7 +7,7 @@ struct ConfigurationReader {
 
     func read(_ root: Any, into configuration: inout ServerConfiguration) throws(ConfigurationError) {
         let top = try object(root, at: "")
-        try checkKeys(top, allowed: ["listen", "paths", "tls", "limits", "bootstrap"], at: "")
+        try checkKeys(top, allowed: ["listen", "paths", "tls", "limits", "bootstrap", "audit"], at: "")
         if let listen = try top["listen"].map({ (v) throws(ConfigurationError) in try object(v, at: "listen") }) {
             try checkKeys(listen, allowed: ["host", "port"], at: "listen")
             if let v = listen["host"] { configuration.host = try nonEmptyString(v, at: "listen.host") }
@@ -39,6 +39,10 @@ struct ConfigurationReader {
         if let bootstrap = try top["bootstrap"].map({ (v) throws(ConfigurationError) in try object(v, at: "bootstrap") }) {
             try checkKeys(bootstrap, allowed: ["createMissingKeys"], at: "bootstrap")
             if let v = bootstrap["createMissingKeys"] { configuration.createMissingKeys = try boolean(v, at: "bootstrap.createMissingKeys") }
+        }
+        if let audit = try top["audit"].map({ (v) throws(ConfigurationError) in try object(v, at: "audit") }) {
+            try checkKeys(audit, allowed: ["retentionDays"], at: "audit")
+            if let v = audit["retentionDays"] { configuration.auditRetentionDays = try integer(v, at: "audit.retentionDays", in: 1...36500) }
         }
     }
 

@@ -14,6 +14,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxValueBytes = 16384
     public var idleTimeoutSeconds = 300.0
     public var createMissingKeys = true
+    /// `audit.retentionDays` (an extra key, not in the contract's table): audit records older
+    /// than this are pruned.
+    public var auditRetentionDays = 365
 
     /// The defaults, with relative paths resolved against `baseDirectory` (the config file's directory).
     public init(baseDirectory: String) {

@@ -25,7 +25,8 @@ public final class CofferService: Sendable {
         do {
             vault = try Vault(configuration: VaultConfiguration(
                 dataDirectory: configuration.dataDirectory, masterKeyPath: configuration.masterKeyPath,
-                createMissingMasterKey: configuration.createMissingKeys, maxValueBytes: configuration.maxValueBytes))
+                createMissingMasterKey: configuration.createMissingKeys, maxValueBytes: configuration.maxValueBytes,
+                auditRetentionSeconds: Int64(configuration.auditRetentionDays) * 86400))
             let token = try KeyBootstrap.operatorToken(configuration)
             try vault.registerOperatorToken(token)
         } catch let error as VaultError {

@@ -3,6 +3,10 @@ import CofferStore
 
 extension Session {
     /// Runs one parsed command for this session's principal.
+    ///
+    /// Every command of an authenticated session is audited except `PING`, `HELLO`, `WHOAMI` and
+    /// `AUDIT`: a change with its record in the same transaction; a read, a rotation or a refusal
+    /// with a record queued for the writer's next group commit (see `Vault.recordAudit`).
     func execute(_ command: Command) throws -> Outcome {
         switch command {
         case .ping:
@@ -14,28 +18,38 @@ extension Session {
         case .whoami:
             return Outcome(reply: .okValue(Self.identity(try currentPrincipal())))
         case .quit:
+            if let principal = try currentPrincipal() {
+                recordAudit(Self.auditEvent(for: command, by: principal), result: AuditEvent.ok)
+            }
             return Outcome(reply: .ok, close: true)
-        case .audit, .find, .requestErasure, .requestList:
-            // Owned by a later issue (audit trail, blind index, erasure requests).
-            throw CommandRefusal.notImplemented
         default:
             break
         }
         guard let principal = try currentPrincipal() else { throw CommandRefusal.authRequired }
-        return Outcome(reply: try executeAuthenticated(command, as: principal))
+        if case .audit(let limit) = command {
+            return Outcome(reply: try auditTrail(limit: limit, as: principal))
+        }
+        let event = Self.auditEvent(for: command, by: principal)
+        do {
+            return Outcome(reply: try executeAuthenticated(command, as: principal, audit: event))
+        } catch {
+            if let result = Self.auditResult(for: error) { recordAudit(event, result: result) }
+            throw error
+        }
     }
 
-    private func executeAuthenticated(_ command: Command, as principal: Principal) throws -> Reply {
+    private func executeAuthenticated(_ command: Command, as principal: Principal, audit event: AuditEvent) throws -> Reply {
         switch command {
         case .tenantCreate(let tenant):
             try requireOperator(principal)
             try Identifier.checkTenant(tenant)
-            let token = try vault.createTenant(tenant)
+            let token = try vault.createTenant(tenant, audit: event)
             return .okValue(.object([("tenant", .string(tenant)), ("token", .string(token))]))
 
         case .tenantList:
             try requireOperator(principal)
             let tenants = try vault.listTenants().map { JSONValue.object([("tenant", .string($0.name)), ("subjects", .int($0.subjects))]) }
+            vault.recordAudit(event)
             return .okValue(.array(tenants))
 
         case .tenantShred(let tenant):
@@ -44,23 +58,25 @@ extension Session {
             case .tenant(let own) where own.utf8.elementsEqual(tenant.utf8): break
             default: throw CommandRefusal.forbidden("only the operator or the tenant itself may shred a tenant")
             }
-            try vault.shredTenant(tenant)
+            try vault.shredTenant(tenant, audit: event)
             return .okValue(.object([("tenant", .string(tenant)), ("shredded", .bool(true))]))
 
         case .subjectAdd(let subject):
             let tenant = try requireTenantAdmin(principal)
             try Identifier.checkSubject(subject)
-            try vault.addSubject(subject, tenant: tenant)
+            try vault.addSubject(subject, tenant: tenant, audit: event)
             return .ok
 
         case .subjectList(let after):
             let tenant = try requireTenantAdmin(principal)
-            return .okValue(.array(try vault.listSubjects(tenant: tenant, after: after, limit: 1000).map { .string($0) }))
+            let subjects = try vault.listSubjects(tenant: tenant, after: after, limit: 1000)
+            vault.recordAudit(event)
+            return .okValue(.array(subjects.map { .string($0) }))
 
         case .subjectShred(let subject):
             let tenant = try requireTenantAdmin(principal)
             try Identifier.checkSubject(subject)
-            try vault.shredSubject(subject, tenant: tenant)
+            try vault.shredSubject(subject, tenant: tenant, audit: event)
             return .okValue(.object([("subject", .string(subject)), ("shredded", .bool(true))]))
 
         case .set(let subject, let pairs):
@@ -68,66 +84,78 @@ extension Session {
             try Identifier.checkSubject(subject)
             for pair in pairs { try Identifier.checkField(pair.field) }
             let values = pairs.map { CofferStore.FieldValue(field: $0.field, value: $0.value) }
-            try vault.set(subject: subject, pairs: values, tenant: access.tenant, createSubject: access.isTenantAdmin)
+            try vault.set(subject: subject, pairs: values, tenant: access.tenant, createSubject: access.isTenantAdmin, audit: event)
             return .ok
 
         case .get(let subject, let field):
             let access = try requireAccess(principal, to: subject, editing: false)
             try Identifier.checkSubject(subject)
             try Identifier.checkField(field)
-            return .okValue(.string(try vault.get(subject: subject, field: field, tenant: access.tenant)))
+            let value = try vault.get(subject: subject, field: field, tenant: access.tenant)
+            vault.recordAudit(event)
+            return .okValue(.string(value))
 
         case .del(let subject, let field):
             let access = try requireAccess(principal, to: subject, editing: true)
             try Identifier.checkSubject(subject)
             try Identifier.checkField(field)
-            try vault.delete(subject: subject, field: field, tenant: access.tenant)
+            try vault.delete(subject: subject, field: field, tenant: access.tenant, audit: event)
             return .ok
 
         case .export(let subject):
             let access = try requireAccess(principal, to: subject, editing: false)
             try Identifier.checkSubject(subject)
             let fields = try vault.export(subject: subject, tenant: access.tenant)
+            vault.recordAudit(event)
             return .okValue(.object([("tenant", .string(access.tenant)), ("subject", .string(subject)),
                                      ("fields", .object(fields.map { ($0.field, .string($0.value)) }))]))
 
         case .tokenIssue(let subject):
             let tenant = try requireTenantAdmin(principal)
             try Identifier.checkSubject(subject)
-            let token = try vault.issueToken(subject: subject, tenant: tenant)
+            let token = try vault.issueToken(subject: subject, tenant: tenant, audit: event)
             return .okValue(.object([("subject", .string(subject)), ("token", .string(token))]))
 
         case .tokenRevoke(let subject):
             let tenant = try requireTenantAdmin(principal)
             try Identifier.checkSubject(subject)
-            try vault.revokeToken(subject: subject, tenant: tenant)
+            try vault.revokeToken(subject: subject, tenant: tenant, audit: event)
             return .ok
 
         case .policyGet:
             let tenant = try requireTenantAdmin(principal)
-            return .okValue(.object([("subject_self_edit", .bool(try vault.subjectSelfEdit(tenant: tenant)))]))
+            let enabled = try vault.subjectSelfEdit(tenant: tenant)
+            vault.recordAudit(event)
+            return .okValue(.object([("subject_self_edit", .bool(enabled))]))
 
         case .policySet(let name, let value):
             let tenant = try requireTenantAdmin(principal)
             guard name == "subject_self_edit" else { throw CommandRefusal.invalid("unknown policy; the only policy is subject_self_edit") }
             guard value == "on" || value == "off" else { throw CommandRefusal.invalid("policy values are on or off") }
-            try vault.setSubjectSelfEdit(tenant: tenant, enabled: value == "on")
+            try vault.setSubjectSelfEdit(tenant: tenant, enabled: value == "on", audit: event)
             return .ok
 
         case .keyRotate:
             let tenant = try requireTenantAdmin(principal)
-            return .okValue(.object([("version", .int(Int(try vault.rotateTenantKey(tenant))))]))
+            let version = try vault.rotateTenantKey(tenant)
+            vault.recordAudit(event)
+            return .okValue(.object([("version", .int(Int(version)))]))
 
         case .masterRotate:
             try requireOperator(principal)
-            return .okValue(.object([("version", .int(Int(try vault.rotateMasterKey())))]))
+            let version = try vault.rotateMasterKey()
+            vault.recordAudit(event)
+            return .okValue(.object([("version", .int(Int(version)))]))
 
         case .dataRotate:
             switch principal {
             case .operator:
-                return .okValue(.object([("tenants", .int(try vault.startReencryption(tenant: nil))), ("state", .string("running"))]))
+                let tenants = try vault.startReencryption(tenant: nil)
+                vault.recordAudit(event)
+                return .okValue(.object([("tenants", .int(tenants)), ("state", .string("running"))]))
             case .tenant(let tenant):
                 _ = try vault.startReencryption(tenant: tenant)
+                vault.recordAudit(event)
                 return .okValue(.object([("tenant", .string(tenant)), ("state", .string("running"))]))
             case .subject:
                 throw CommandRefusal.forbidden("only the operator or a tenant administrator may rotate data keys")
@@ -140,9 +168,32 @@ extension Session {
             case .tenant(let tenant): status = try vault.reencryptionStatus(tenant: tenant)
             case .subject: throw CommandRefusal.forbidden("only the operator or a tenant administrator may see rotation progress")
             }
+            vault.recordAudit(event)
             return .okValue(.object([("state", .string(status.state.rawValue)), ("done", .int(status.done)), ("total", .int(status.total))]))
 
-        case .ping, .hello, .auth, .whoami, .quit, .audit, .find, .requestErasure, .requestList:
+        case .find(let field, let value):
+            let tenant = try requireTenantAdmin(principal)
+            try Identifier.checkField(field)
+            let subjects = try vault.find(field: field, value: value, tenant: tenant)
+            vault.recordAudit(event)
+            return .okValue(.array(subjects.map { .string($0) }))
+
+        case .requestErasure:
+            guard case .subject(let tenant, let subject) = principal else {
+                throw CommandRefusal.forbidden("only a data subject may request its own erasure")
+            }
+            try vault.requestErasure(subject: subject, tenant: tenant, audit: event)
+            return .okValue(.object([("subject", .string(subject)), ("request", .string("erasure"))]))
+
+        case .requestList:
+            let tenant = try requireTenantAdmin(principal)
+            let requests = try vault.erasureRequests(tenant: tenant)
+            vault.recordAudit(event)
+            return .okValue(.array(requests.map { request in
+                .object([("subject", .string(request.subject)), ("request", .string("erasure")), ("time", .string(request.time))])
+            }))
+
+        case .ping, .hello, .auth, .whoami, .quit, .audit:
             throw CommandRefusal.notImplemented
         }
     }

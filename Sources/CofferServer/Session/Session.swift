@@ -60,7 +60,11 @@ final class Session {
     }
 
     /// Replaces the session's identity with the token's, or leaves it unauthenticated.
+    ///
+    /// A failed `AUTH` is audited in the service's trail; a successful one is audited when the
+    /// session was authenticated already (a command from an authenticated session).
     func authenticate(token: String) throws(VaultError) -> Outcome {
+        let previous = try currentPrincipal()
         let epoch = vault.authEpoch
         let digest = try vault.tokenDigest(Array(token.utf8))
         guard let found = try vault.principal(forDigest: digest) else {
@@ -69,8 +73,10 @@ final class Session {
             failedAuthentications += 1
             let close = failedAuthentications >= Self.maximumFailedAuthentications
             ServiceLog.warning("failed AUTH (\(failedAuthentications) on this connection\(close ? ", closing" : ""))")
+            recordAudit(AuditEvent(actor: nil, action: "AUTH"), result: ErrorCode.authFailed.rawValue)
             return Outcome(reply: .error(.authFailed, "unknown, revoked or replaced token"), close: close)
         }
+        if let previous { recordAudit(AuditEvent(actor: previous, action: "AUTH"), result: AuditEvent.ok) }
         principal = found
         tokenDigest = digest
         checkedEpoch = epoch

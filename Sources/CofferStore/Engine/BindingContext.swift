@@ -21,8 +21,29 @@ enum BindingContext {
     static func serviceKey(_ name: String) throws -> [UInt8] {
         switch name {
         case "token": return tokenKey
+        case "audit": return auditKey
         default: throw VaultError.corrupt("unknown service key in the keyring")
         }
+    }
+
+    /// The service's audit key (the MAC key of the audit chain), wrapped under the master key.
+    static let auditKey: [UInt8] = label("coffer/audit-key")
+
+    /// A tenant's audit key (seals its audit details), wrapped under the master key.
+    static func tenantAuditKey(tenant: Int64) -> [UInt8] {
+        label("coffer/tenant-audit-key") + int(tenant)
+    }
+
+    /// The detail of one audit record, sealed under its tenant's audit key.
+    static func auditDetail(tenant: Int64, seq: Int64) -> [UInt8] {
+        label("coffer/audit-detail") + int(tenant) + int(seq)
+    }
+
+    /// The message whose keyed hash (under the audit key) names an actor in the audit trail:
+    /// its role, its tenant, and for a subject its lookup hash (under the tenant's index key),
+    /// so that no identifier or token is hashed under a key that outlives the tenant.
+    static func auditActor(role: String, tenant: Int64?, subjectLookup: [UInt8]?) -> [UInt8] {
+        label("coffer/audit-actor") + string(Array(role.utf8)) + int(tenant ?? -1) + string(subjectLookup ?? [])
     }
 
     /// A subject's data key, wrapped under its tenant's key-encryption key.
@@ -43,6 +64,12 @@ enum BindingContext {
     /// The message whose keyed hash finds a subject by its identifier.
     static func subjectLookup(_ subject: String) -> [UInt8] {
         label("coffer/subject-lookup") + Array(subject.utf8)
+    }
+
+    /// The message whose keyed hash is a field value's blind-index entry (`FIND`): under the
+    /// same index key as `subjectLookup`, told apart from it by the label.
+    static func findValue(field: String, value: String) -> [UInt8] {
+        label("coffer/find") + string(Array(field.utf8)) + Array(value.utf8)
     }
 
     private static func label(_ text: String) -> [UInt8] { Array(text.utf8) + [0] }

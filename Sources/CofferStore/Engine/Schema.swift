@@ -35,6 +35,19 @@ enum Schema {
                 seals INTEGER NOT NULL DEFAULT 0        -- encryptions it has performed
             );
             """),
+        Migration(version: 3, sql: """
+            -- The tenant's audit key seals the subject identifiers and field names of its audit
+            -- records (wrapped under the master key, created on first use). It is never rotated
+            -- or resealed, since the records are chained by MAC; it dies with the tenant.
+            ALTER TABLE tenants ADD COLUMN audit_key BLOB;
+            -- The newest audit record, kept apart from the chain in vault.db: a chain that ends
+            -- before it has lost its last records.
+            CREATE TABLE audit_head (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                seq INTEGER NOT NULL,
+                mac BLOB NOT NULL
+            );
+            """),
     ]
 
     static let vault: [Migration] = [
@@ -77,6 +90,45 @@ enum Schema {
                 started_at INTEGER NOT NULL,
                 finished_at INTEGER                     -- NULL while running
             );
+            """),
+        Migration(version: 3, sql: """
+            CREATE TABLE find_index (
+                subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
+                field TEXT NOT NULL,
+                digest BLOB NOT NULL,                   -- HMAC-SHA256 of (field, value) under the tenant's index key
+                PRIMARY KEY (subject_id, field)
+            ) WITHOUT ROWID;
+            CREATE INDEX find_index_by_digest ON find_index(digest);
+            -- Tenants whose fields predate the index; the engine indexes them at the next start.
+            CREATE TABLE find_index_backfill (tenant_id INTEGER PRIMARY KEY);
+            INSERT INTO find_index_backfill SELECT DISTINCT tenant_id FROM subjects;
+            """),
+        Migration(version: 4, sql: """
+            CREATE TABLE erasure_requests (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,   -- arrival order, to break ties within a second
+                subject_id INTEGER NOT NULL UNIQUE REFERENCES subjects(id) ON DELETE CASCADE,
+                tenant_id INTEGER NOT NULL,
+                requested_at INTEGER NOT NULL           -- seconds since 1970, UTC
+            );
+            CREATE INDEX erasure_requests_by_tenant ON erasure_requests(tenant_id, requested_at, id);
+            """),
+        Migration(version: 5, sql: """
+            CREATE TABLE audit (
+                seq INTEGER PRIMARY KEY,                -- 1, 2, 3, ... without gaps: a gap is a deleted record
+                time INTEGER NOT NULL,                  -- seconds since 1970, UTC
+                tenant_id INTEGER,                      -- whose trail; NULL: the service's own
+                tenant TEXT,                            -- that tenant's name, or the one an operator command named
+                actor TEXT NOT NULL,                    -- operator, tenant, subject, anonymous or service
+                actor_hash BLOB,                        -- HMAC-SHA256 of the actor's identity under the audit key
+                action TEXT NOT NULL,                   -- the verb and sub-verb (SET, TENANT SHRED)
+                result TEXT NOT NULL,                   -- ok or the error code
+                detail BLOB,                            -- subject identifier and field names, sealed under the tenant's audit key
+                anchor_seq INTEGER,                     -- a pruning record: the first record kept
+                anchor_mac BLOB,                        -- a pruning record: the MAC that record chains to
+                mac BLOB NOT NULL                       -- HMAC-SHA256(audit key, previous MAC and this record)
+            );
+            CREATE INDEX audit_by_tenant ON audit(tenant_id, seq);
+            CREATE INDEX audit_anchors ON audit(seq) WHERE anchor_seq IS NOT NULL;
             """),
     ]
 }

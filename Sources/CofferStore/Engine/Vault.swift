@@ -17,6 +17,9 @@ import Glibc
 /// key-encryption key and index key (keyring database); a tenant's key-encryption key wraps each
 /// subject's data key (vault database); a data key seals the subject's field values. Every key is
 /// random, so destroying one destroys exactly what it protects.
+///
+/// Methods that change something take an optional `AuditEvent`: when given, its audit record is
+/// written in the same transaction as the change (see `VaultCore+Audit.swift`).
 public final class Vault: Sendable {
     private let writer: WriteQueue
     private let readers: ReaderPool
@@ -66,8 +69,8 @@ public final class Vault: Sendable {
     // MARK: Tenants
 
     /// Creates a tenant; returns its administrator token, which is stored only as a digest.
-    public func createTenant(_ name: String) throws(VaultError) -> String {
-        try write { try $0.createTenant(name) }
+    public func createTenant(_ name: String, audit: AuditEvent? = nil) throws(VaultError) -> String {
+        try write(audit: audit) { try $0.createTenant(name) }
     }
 
     /// All tenants, sorted by name, with their subject counts.
@@ -77,8 +80,8 @@ public final class Vault: Sendable {
 
     /// Crypto-shreds a tenant: its keys are destroyed before this returns, which makes all of its
     /// data unreadable at once; the now unreadable rows are deleted in the background.
-    public func shredTenant(_ name: String) throws(VaultError) {
-        let detachedKeys = try write { try $0.shredTenant(name) }
+    public func shredTenant(_ name: String, audit: AuditEvent? = nil) throws(VaultError) {
+        let detachedKeys = try write(audit: audit) { try $0.shredTenant(name) }
         epoch.add(1, ordering: .sequentiallyConsistent)
         // The cached keys are unreachable already; wiping their memory can wait for the purge.
         purgeQueue.async { withExtendedLifetime(detachedKeys) {} }
@@ -95,14 +98,14 @@ public final class Vault: Sendable {
         try read { try $0.tenant(tenant).subjectSelfEdit }
     }
 
-    public func setSubjectSelfEdit(tenant: String, enabled: Bool) throws(VaultError) {
-        try write { try $0.setSubjectSelfEdit(tenant: tenant, enabled: enabled) }
+    public func setSubjectSelfEdit(tenant: String, enabled: Bool, audit: AuditEvent? = nil) throws(VaultError) {
+        try write(audit: audit) { try $0.setSubjectSelfEdit(tenant: tenant, enabled: enabled) }
     }
 
     // MARK: Subjects
 
-    public func addSubject(_ subject: String, tenant: String) throws(VaultError) {
-        try write(groupable: true) { try $0.addSubject(subject, tenant: tenant) }
+    public func addSubject(_ subject: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
+        try write(groupable: true, audit: audit) { try $0.addSubject(subject, tenant: tenant) }
     }
 
     /// Up to `limit` subjects sorted by the bytes of their identifiers, starting after `after`.
@@ -111,24 +114,24 @@ public final class Vault: Sendable {
     }
 
     /// Crypto-shreds one subject: its data key, fields and token are deleted in one transaction.
-    public func shredSubject(_ subject: String, tenant: String) throws(VaultError) {
-        try write { try $0.shredSubject(subject, tenant: tenant) }
+    public func shredSubject(_ subject: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
+        try write(audit: audit) { try $0.shredSubject(subject, tenant: tenant) }
         epoch.add(1, ordering: .sequentiallyConsistent)
     }
 
     // MARK: Fields
 
     /// Sets every pair or none. With `createSubject` a new subject is created along with them.
-    public func set(subject: String, pairs: [FieldValue], tenant: String, createSubject: Bool) throws(VaultError) {
-        try write(groupable: true) { try $0.set(subject: subject, pairs: pairs, tenant: tenant, createSubject: createSubject) }
+    public func set(subject: String, pairs: [FieldValue], tenant: String, createSubject: Bool, audit: AuditEvent? = nil) throws(VaultError) {
+        try write(groupable: true, audit: audit) { try $0.set(subject: subject, pairs: pairs, tenant: tenant, createSubject: createSubject) }
     }
 
     public func get(subject: String, field: String, tenant: String) throws(VaultError) -> String {
         try read { try $0.get(subject: subject, field: field, tenant: tenant) }
     }
 
-    public func delete(subject: String, field: String, tenant: String) throws(VaultError) {
-        try write(groupable: true) { try $0.delete(subject: subject, field: field, tenant: tenant) }
+    public func delete(subject: String, field: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
+        try write(groupable: true, audit: audit) { try $0.delete(subject: subject, field: field, tenant: tenant) }
     }
 
     /// All fields of a subject, sorted by field name.
@@ -136,17 +139,34 @@ public final class Vault: Sendable {
         try read { try $0.export(subject: subject, tenant: tenant) }
     }
 
+    /// The tenant's subjects whose `field` equals `value` exactly, sorted by their bytes (`FIND`).
+    public func find(field: String, value: String, tenant: String) throws(VaultError) -> [String] {
+        try read { try $0.find(field: field, value: value, tenant: tenant) }
+    }
+
+    // MARK: Erasure requests
+
+    /// Records the subject's request to be erased; asking again keeps the first request.
+    public func requestErasure(subject: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
+        try write(groupable: true, audit: audit) { try $0.requestErasure(subject: subject, tenant: tenant) }
+    }
+
+    /// The tenant's pending erasure requests, oldest first. A subject shred removes its request.
+    public func erasureRequests(tenant: String) throws(VaultError) -> [ErasureRequest] {
+        try read { try $0.erasureRequests(tenant: tenant) }
+    }
+
     // MARK: Tokens
 
     /// Issues a subject token, replacing the subject's earlier one.
-    public func issueToken(subject: String, tenant: String) throws(VaultError) -> String {
-        let token = try write(groupable: true) { try $0.issueToken(subject: subject, tenant: tenant) }
+    public func issueToken(subject: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) -> String {
+        let token = try write(groupable: true, audit: audit) { try $0.issueToken(subject: subject, tenant: tenant) }
         epoch.add(1, ordering: .sequentiallyConsistent)
         return token
     }
 
-    public func revokeToken(subject: String, tenant: String) throws(VaultError) {
-        try write(groupable: true) { try $0.revokeToken(subject: subject, tenant: tenant) }
+    public func revokeToken(subject: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
+        try write(groupable: true, audit: audit) { try $0.revokeToken(subject: subject, tenant: tenant) }
         epoch.add(1, ordering: .sequentiallyConsistent)
     }
 
@@ -290,16 +310,28 @@ public final class Vault: Sendable {
 
     // MARK: Plumbing
 
-    /// Runs a write on the writer thread; `groupable` writes share a group commit.
-    private func write<T: Sendable>(groupable: Bool = false, _ body: @escaping (VaultCore) throws -> T) throws(VaultError) -> T {
+    /// Runs a write on the writer thread; `groupable` writes share a group commit. With an
+    /// `audit` event, its record is written in the same transaction as the change: both or neither.
+    func write<T: Sendable>(groupable: Bool = false, audit: AuditEvent? = nil,
+                            _ body: @escaping (VaultCore) throws -> T) throws(VaultError) -> T {
         let result: T
-        do { result = try writer.perform(groupable: groupable, body) } catch { throw Self.vaultError(error) }
+        do {
+            result = try writer.perform(groupable: groupable) { core in try core.audited(audit) { try body(core) } }
+        } catch {
+            throw Self.vaultError(error)
+        }
         if let due = budgetRotations.take() { scheduleBudgetRotations(master: due.master, tenants: due.tenants) }
         return result
     }
 
+    /// Queues a write without waiting for it (records of commands that changed nothing); a
+    /// failure is logged.
+    func submit(_ body: @escaping (VaultCore) throws -> Void) {
+        writer.submit(body)
+    }
+
     /// Runs a read on a reader connection, beside the writer.
-    private func read<T: Sendable>(_ body: (VaultCore) throws -> T) throws(VaultError) -> T {
+    func read<T: Sendable>(_ body: (VaultCore) throws -> T) throws(VaultError) -> T {
         do { return try readers.perform(body) } catch { throw Self.vaultError(error) }
     }
 

@@ -20,14 +20,19 @@ public struct VaultConfiguration: Sendable {
     /// Pause between batches of the background re-encryption job, so serving traffic keeps
     /// priority over it.
     public var reencryptionPauseMilliseconds: Int = 2
+    /// Audit records older than this many seconds are pruned (checked hourly).
+    public var auditRetentionSeconds: Int64
+    /// The clock of the audit trail (seconds since 1970); tests replace it to age records.
+    var auditClock: @Sendable () -> Int64 = { VaultCore.now() }
 
     public init(dataDirectory: String, masterKeyPath: String, createMissingMasterKey: Bool = true,
-                maxValueBytes: Int = 16384, dataKeyCacheSize: Int = 10_000) {
+                maxValueBytes: Int = 16384, dataKeyCacheSize: Int = 10_000, auditRetentionSeconds: Int64 = 365 * 86400) {
         self.dataDirectory = dataDirectory
         self.masterKeyPath = masterKeyPath
         self.createMissingMasterKey = createMissingMasterKey
         self.maxValueBytes = maxValueBytes
         self.dataKeyCacheSize = dataKeyCacheSize
+        self.auditRetentionSeconds = auditRetentionSeconds
     }
 
     var keyringPath: String { dataDirectory + "/keyring.db" }

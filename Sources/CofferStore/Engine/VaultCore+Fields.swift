@@ -16,12 +16,13 @@ extension VaultCore {
         let tenant = try tenant(name).keys
         let existing = try subjectID(subject, of: tenant)
         guard existing != nil || createSubject else { throw VaultError.notFound(.subject) }
-        try vaultTransaction {
+        try writeTransaction {
             let id = try existing ?? insertSubject(subject, of: tenant)
             let keys = try subjectKeys(id, of: tenant)
             for pair in pairs {
                 let sealed = try sealValue(pair.value, field: pair.field, subject: id, keys: keys, tenant: tenant)
                 try vault.run("INSERT OR REPLACE INTO fields (subject_id, name, value) VALUES (?, ?, ?)", id, pair.field, sealed)
+                try indexForFind(subject: id, field: pair.field, value: pair.value, of: tenant)
             }
             if try countDataKeySeals(subject: id, version: keys.currentVersion, Int64(pairs.count)) {
                 // The data key reached its nonce budget: replace it now, in this transaction.
@@ -42,8 +43,11 @@ extension VaultCore {
     func delete(subject: String, field: String, tenant name: String) throws {
         let tenant = try tenant(name).keys
         let id = try requireSubject(subject, of: tenant)
-        try vault.run("DELETE FROM fields WHERE subject_id = ? AND name = ?", id, field)
-        guard vault.changes > 0 else { throw VaultError.notFound(.field) }
+        try writeTransaction {
+            try vault.run("DELETE FROM fields WHERE subject_id = ? AND name = ?", id, field)
+            guard vault.changes > 0 else { throw VaultError.notFound(.field) }
+            try unindexForFind(subject: id, field: field)
+        }
     }
 
     /// Every field of the subject, sorted by field name.

@@ -30,7 +30,7 @@ extension VaultCore {
         let tenant = try tenant(name).keys
         let subjects = try vault.rows("SELECT id FROM subjects WHERE tenant_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?",
                                       tenantID, cursor, until, limit).compactMap { $0.int64(0) }
-        try vaultTransaction {
+        try writeTransaction {
             for subject in subjects { try rekeySubject(subject, of: tenant) }
             if let last = subjects.last {
                 try vault.run("UPDATE rotation_jobs SET cursor = ?, done = done + ? WHERE tenant_id = ?", last, subjects.count, tenantID)

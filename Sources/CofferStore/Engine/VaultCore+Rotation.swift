@@ -107,7 +107,7 @@ extension VaultCore {
         let nameRows = subjects.filter { ($0.int64(3) ?? 0) < current }
         guard !keyRows.isEmpty || !nameRows.isEmpty else { return last }
         try countTenantKeySeals(tenant, Int64(keyRows.count + nameRows.count))
-        try vaultTransaction {
+        try writeTransaction {
             for row in keyRows {
                 guard let subject = row.int64(0), let version = row.int64(1), let wrapped = row.blob(2) else { continue }
                 let context = BindingContext.dataKey(tenant: tenant.tenantID, subject: subject, version: UInt32(version))

@@ -5,7 +5,7 @@ extension VaultCore {
         try Identifier.checkSubject(subject)
         let tenant = try tenant(name).keys
         if try subjectID(subject, of: tenant) != nil { throw VaultError.exists(.subject) }
-        _ = try vaultTransaction { try insertSubject(subject, of: tenant) }
+        _ = try writeTransaction { try insertSubject(subject, of: tenant) }
     }
 
     /// Up to `limit` subject identifiers sorted by their UTF-8 bytes, starting after `after`.
@@ -29,13 +29,15 @@ extension VaultCore {
     func shredSubject(_ subject: String, tenant name: String) throws {
         let tenant = try tenant(name).keys
         let id = try requireSubject(subject, of: tenant)
-        try vaultTransaction { try deleteSubjectRows(id) }
+        try writeTransaction { try deleteSubjectRows(id) }
         keyState.forgetDataKeys(subject: id, tenant: tenant.tenantID)
-        try vault.checkpointTruncate()
+        try checkpointVault()
     }
 
     /// Every row that belongs to one subject. Runs inside the caller's transaction.
     func deleteSubjectRows(_ id: Int64) throws {
+        try vault.run("DELETE FROM erasure_requests WHERE subject_id = ?", id)
+        try vault.run("DELETE FROM find_index WHERE subject_id = ?", id)
         try vault.run("DELETE FROM fields WHERE subject_id = ?", id)
         try vault.run("DELETE FROM data_keys WHERE subject_id = ?", id)
         try vault.run("DELETE FROM subjects WHERE id = ?", id)

@@ -46,6 +46,7 @@ extension VaultCore {
             try keyring.run("DELETE FROM tenants WHERE id = ?", id)
         }
         sealBudget.counters[id] = nil
+        audit.tenantKeys[id] = nil
         let detached = keyState.shredTenant(name, id: id)
         // secure_delete zeroed the pages; the checkpoint removes the old copies from the WAL.
         try keyring.checkpointTruncate()
@@ -63,7 +64,7 @@ extension VaultCore {
     func purgeBatch(tenant id: Int64, batch: Int) throws -> Int {
         let ids = try vault.rows("SELECT id FROM subjects WHERE tenant_id = ? LIMIT ?", id, batch).compactMap { $0.int64(0) }
         guard !ids.isEmpty else { return 0 }
-        try vaultTransaction {
+        try writeTransaction {
             for subject in ids { try deleteSubjectRows(subject) }
         }
         return ids.count

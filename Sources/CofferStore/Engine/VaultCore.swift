@@ -26,6 +26,10 @@ final class VaultCore {
     var tenantsOverBudget: Set<String> = []
     var masterOverBudget = false
 
+    /// The audit chain's key and head, and the tenants' audit keys (used by the writer only;
+    /// readers carry a copy they never use for writing).
+    var audit: AuditState
+
     typealias TenantEntry = KeyState.TenantEntry
 
     /// A reader: its own connections (read-only by `query_only`), sharing the writer's keys.
@@ -33,6 +37,7 @@ final class VaultCore {
         configuration = writer.configuration
         keyState = writer.keyState
         tokenKey = writer.tokenKey
+        audit = writer.audit
         keyring = try Database(path: configuration.keyringPath)
         vault = try Database(path: configuration.vaultPath)
         try keyring.execute("PRAGMA query_only = ON")
@@ -61,7 +66,9 @@ final class VaultCore {
         try Migrator.migrate(vault, Schema.vault)
         tokenKey = try Self.loadOrCreateTokenKey(keyring: keyring, master: master)
         keyState = KeyState(master: master, dataKeyCacheSize: configuration.dataKeyCacheSize)
+        audit = try Self.loadAuditState(keyring: keyring, vault: vault, master: master, keyringPath: configuration.keyringPath)
         try completeMasterRotation()
+        try backfillFindIndex()
     }
 
     /// The service-wide key under which tokens are digested. Created with the keyring.
@@ -108,19 +115,6 @@ final class VaultCore {
 
     func tenantName(id: Int64) throws -> String? {
         try keyring.row("SELECT name FROM tenants WHERE id = ?", id)?.text(0)
-    }
-
-    /// A vault transaction, or a savepoint when the writer already runs a group commit. If it
-    /// fails, the data-key cache is emptied: keys cached inside the rolled-back work (a new
-    /// subject's, a replaced one's) must not outlive it, since their row ids can be handed out again.
-    func vaultTransaction<T>(_ body: () throws -> T) throws -> T {
-        do {
-            if vault.isInTransaction { return try vault.savepoint(body) }
-            return try vault.transaction(body)
-        } catch {
-            keyState.forgetAllDataKeys()
-            throw error
-        }
     }
 
     // MARK: Subjects

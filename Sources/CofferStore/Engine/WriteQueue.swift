@@ -21,11 +21,21 @@ final class WriteQueue: @unchecked Sendable {
         let groupable: Bool
         let body: (VaultCore) throws -> any Sendable
         var result: Result<any Sendable, any Error> = .failure(VaultError.corrupt("write not run"))
-        let done = DispatchSemaphore(value: 0)
+        /// Nil for a job nobody waits for (`submit`): its failure is logged instead.
+        let done: DispatchSemaphore?
 
-        init(groupable: Bool, body: @escaping (VaultCore) throws -> any Sendable) {
+        init(groupable: Bool, waited: Bool = true, body: @escaping (VaultCore) throws -> any Sendable) {
             self.groupable = groupable
             self.body = body
+            done = waited ? DispatchSemaphore(value: 0) : nil
+        }
+
+        func complete() {
+            if let done {
+                done.signal()
+            } else if case .failure(let error) = result {
+                ServiceLog.error("a queued write failed: \(error)")
+            }
         }
     }
 
@@ -55,16 +65,24 @@ final class WriteQueue: @unchecked Sendable {
     /// Runs `body` on the writer and returns once its effect is durable.
     func perform<T: Sendable>(groupable: Bool, _ body: @escaping (VaultCore) throws -> T) throws -> T {
         let job = Job(groupable: groupable) { try body($0) }
-        condition.lock()
-        guard !stopped else {
-            condition.unlock()
-            throw VaultError.corrupt("the vault is closed")
+        try enqueue(job)
+        job.done?.wait()
+        return try job.result.get() as! T
+    }
+
+    /// Queues a groupable write without waiting for it; a failure is logged.
+    func submit(_ body: @escaping (VaultCore) throws -> Void) {
+        do { try enqueue(Job(groupable: true, waited: false) { try body($0) }) } catch {
+            ServiceLog.error("a write was queued after the vault closed")
         }
+    }
+
+    private func enqueue(_ job: Job) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopped else { throw VaultError.corrupt("the vault is closed") }
         pending.append(job)
         condition.signal()
-        condition.unlock()
-        job.done.wait()
-        return try job.result.get() as! T
     }
 
     /// Finishes the jobs already submitted, then ends the writer thread.
@@ -110,11 +128,12 @@ final class WriteQueue: @unchecked Sendable {
         completedJobs.add(1, ordering: .relaxed)
         committedTransactions.add(1, ordering: .relaxed)
         afterJob(core)
-        job.done.signal()
+        job.complete()
     }
 
     private func runGroup(_ jobs: ArraySlice<Job>) {
         guard jobs.count > 1 else { return runAlone(jobs[jobs.startIndex]) }
+        let committedHead = core.audit.head
         do {
             try core.vault.execute("BEGIN IMMEDIATE")
         } catch {
@@ -131,15 +150,20 @@ final class WriteQueue: @unchecked Sendable {
             committedTransactions.add(1, ordering: .relaxed)
         } catch {
             core.vault.rollbackAfterFailure()
-            core.keyState.forgetAllDataKeys()
+            core.transactionFailed(restoring: committedHead)
             // Nothing of the group is durable: every job fails, none is acknowledged.
             for job in jobs { job.result = .failure(error) }
+            return finish(jobs)
+        }
+        do { try core.transactionCommitted() } catch {
+            // The group is durable; only the checkpoint after it failed. Logged, not failed.
+            ServiceLog.warning("checkpoint after a group commit failed: \(error)")
         }
         finish(jobs)
     }
 
     private func finish(_ jobs: ArraySlice<Job>) {
         afterJob(core)
-        for job in jobs { job.done.signal() }
+        for job in jobs { job.complete() }
     }
 }

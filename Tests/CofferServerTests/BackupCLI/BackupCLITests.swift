@@ -183,14 +183,20 @@ final class BackupCLITests: XCTestCase {
     /// Stops the server and waits until its vault is gone, which closes its databases, as the
     /// end of a server process would (connection threads may hold it a moment after `stop`).
     private func stopServer() {
-        guard let service = server else { return }
-        service.stop(timeout: 5)
-        service.vault.close()
-        weak var vault = service.vault
-        server = nil
+        guard server != nil else { return }
+        weak let vault = detachServer()
         let deadline = Date().addingTimeInterval(10)
         while vault != nil && Date() < deadline { usleep(10_000) }
         XCTAssertNil(vault, "the stopped server's vault is still referenced")
+    }
+
+    /// Stops the server and drops this test's references to it; returns its vault.
+    private func detachServer() -> Vault? {
+        let service = server
+        server = nil
+        service?.stop(timeout: 5)
+        service?.vault.close()
+        return service?.vault
     }
 
     private func fill(_ vault: Vault, tenant: String, subjects: Int) throws {

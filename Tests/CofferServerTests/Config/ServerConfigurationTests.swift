@@ -84,6 +84,15 @@ final class ServerConfigurationTests: XCTestCase {
         }
     }
 
+    func testAuditRetentionDaysIsAnExtraKeyWithADefaultOfOneYear() throws {
+        XCTAssertEqual(try parse("{}").auditRetentionDays, 365)
+        XCTAssertEqual(try parse(#"{"audit": {"retentionDays": 30}}"#).auditRetentionDays, 30)
+        assertRefused(#"{"audit": {"retentionDays": 0}}"#, mentioning: "audit.retentionDays")
+        assertRefused(#"{"audit": {"retentionDays": "30"}}"#, mentioning: "audit.retentionDays")
+        assertRefused(#"{"audit": {"retention": 30}}"#, mentioning: "audit.retention")
+        assertRefused(#"{"audit": 30}"#, mentioning: "audit")
+    }
+
     func testPathsAreNormalised() {
         XCTAssertEqual(ServerConfiguration.resolve("../data", against: "/a/b/Config"), "/a/b/data")
         XCTAssertEqual(ServerConfiguration.resolve("./x/../y", against: "/a"), "/a/y")

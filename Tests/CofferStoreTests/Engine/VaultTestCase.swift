@@ -18,10 +18,25 @@ class VaultTestCase: XCTestCase {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    func openVault() throws -> Vault { try Vault(configuration: configuration) }
+    /// The vaults this test opened, to let their queued writes (audit records of reads) land
+    /// before the test looks at the files.
+    private var opened: [WeakVault] = []
+
+    private struct WeakVault { weak var vault: Vault? }
+
+    func openVault() throws -> Vault {
+        let vault = try Vault(configuration: configuration)
+        opened.append(WeakVault(vault: vault))
+        return vault
+    }
+
+    func flushQueuedWrites() {
+        for entry in opened { entry.vault?.waitForQueuedWrites() }
+    }
 
     /// Every file under the test directory (databases, WAL, shared memory, keys).
     func allFiles() -> [String] {
+        flushQueuedWrites()
         let enumerator = FileManager.default.enumerator(atPath: directory)!
         return enumerator.compactMap { $0 as? String }.map { directory + "/" + $0 }.filter {
             var isDirectory: ObjCBool = false
@@ -57,7 +72,8 @@ class VaultTestCase: XCTestCase {
 
     /// A second, raw connection to one of the engine's databases, for tampering and inspection.
     func rawDatabase(_ name: String) throws -> Database {
-        try Database(path: configuration.dataDirectory + "/" + name)
+        flushQueuedWrites()
+        return try Database(path: configuration.dataDirectory + "/" + name)
     }
 
     func assertVaultError(_ expression: @autoclosure () throws -> some Any, _ check: (VaultError) -> Bool,

@@ -1,0 +1,114 @@
+import XCTest
+@testable import CofferStore
+
+final class VaultFindTests: VaultTestCase {
+    private func phone(_ value: String) -> [FieldValue] { [FieldValue(field: "phone", value: value)] }
+
+    func testFindReturnsEverySubjectWithThatExactValueSortedByBytes() throws {
+        let vault = try openVault()
+        _ = try vault.createTenant("acme")
+        for subject in ["zoe", "Émile", "alice", "Bob"] {
+            try vault.set(subject: subject, pairs: phone("+1 555 0100"), tenant: "acme", createSubject: true)
+        }
+        try vault.set(subject: "carol", pairs: phone("+1 555 0101"), tenant: "acme", createSubject: true)
+        try vault.set(subject: "dave", pairs: [FieldValue(field: "fax", value: "+1 555 0100")], tenant: "acme", createSubject: true)
+
+        XCTAssertEqual(try vault.find(field: "phone", value: "+1 555 0100", tenant: "acme"), ["Bob", "alice", "zoe", "Émile"])
+        XCTAssertEqual(try vault.find(field: "phone", value: "+1 555 0101", tenant: "acme"), ["carol"])
+        XCTAssertEqual(try vault.find(field: "fax", value: "+1 555 0100", tenant: "acme"), ["dave"], "the field is part of the match")
+        for near in ["+1 555 010", "+1 555 01000", "+1 555 0100 ", ""] {
+            XCTAssertEqual(try vault.find(field: "phone", value: near, tenant: "acme"), [], "exact match only")
+        }
+        XCTAssertEqual(try vault.find(field: "email", value: "+1 555 0100", tenant: "acme"), [])
+    }
+
+    func testFindComparesBytesWithoutUnicodeNormalisation() throws {
+        let vault = try openVault()
+        _ = try vault.createTenant("acme")
+        try vault.set(subject: "composed", pairs: [FieldValue(field: "city", value: "K\u{00F6}ln")], tenant: "acme", createSubject: true)
+        try vault.set(subject: "decomposed", pairs: [FieldValue(field: "city", value: "Ko\u{0308}ln")], tenant: "acme", createSubject: true)
+        XCTAssertEqual(try vault.find(field: "city", value: "K\u{00F6}ln", tenant: "acme"), ["composed"])
+        XCTAssertEqual(try vault.find(field: "city", value: "Ko\u{0308}ln", tenant: "acme"), ["decomposed"])
+    }
+
+    func testFindStopsFindingAfterEditDeleteAndSubjectShred() throws {
+        let vault = try openVault()
+        _ = try vault.createTenant("acme")
+        for subject in ["edited", "deleted", "shredded", "kept"] {
+            try vault.set(subject: subject, pairs: phone("42"), tenant: "acme", createSubject: true)
+        }
+        XCTAssertEqual(try vault.find(field: "phone", value: "42", tenant: "acme"), ["deleted", "edited", "kept", "shredded"])
+
+        try vault.set(subject: "edited", pairs: phone("43"), tenant: "acme", createSubject: false)
+        try vault.delete(subject: "deleted", field: "phone", tenant: "acme")
+        try vault.shredSubject("shredded", tenant: "acme")
+
+        XCTAssertEqual(try vault.find(field: "phone", value: "42", tenant: "acme"), ["kept"])
+        XCTAssertEqual(try vault.find(field: "phone", value: "43", tenant: "acme"), ["edited"])
+
+        // A re-created subject of the same name starts empty: the old entry does not come back.
+        try vault.addSubject("shredded", tenant: "acme")
+        XCTAssertEqual(try vault.find(field: "phone", value: "42", tenant: "acme"), ["kept"])
+        XCTAssertEqual(try rawDatabase("vault.db").row("SELECT count(*) FROM find_index")?.int64(0), 2,
+                       "the deleted and shredded entries are gone from the table")
+    }
+
+    func testFindNeverCrossesTenants() throws {
+        let vault = try openVault()
+        _ = try vault.createTenant("acme")
+        _ = try vault.createTenant("globex")
+        try vault.set(subject: "alice", pairs: phone("42"), tenant: "acme", createSubject: true)
+        try vault.set(subject: "alice", pairs: phone("42"), tenant: "globex", createSubject: true)
+        try vault.set(subject: "bob", pairs: phone("42"), tenant: "globex", createSubject: true)
+        XCTAssertEqual(try vault.find(field: "phone", value: "42", tenant: "acme"), ["alice"])
+        XCTAssertEqual(try vault.find(field: "phone", value: "42", tenant: "globex"), ["alice", "bob"])
+
+        // The same value has a different digest in each tenant: the index links nothing across them.
+        let digests = try rawDatabase("vault.db").rows("SELECT DISTINCT digest FROM find_index").compactMap { $0.blob(0) }
+        XCTAssertEqual(digests.count, 2)
+
+        try vault.shredTenant("globex")
+        vault.waitForPurge()
+        assertVaultError(try vault.find(field: "phone", value: "42", tenant: "globex")) { $0.isNotFound }
+        _ = try vault.createTenant("globex")
+        XCTAssertEqual(try vault.find(field: "phone", value: "42", tenant: "globex"), [], "nothing of the old tenant comes back")
+        XCTAssertEqual(try rawDatabase("vault.db").row("SELECT count(*) FROM find_index")?.int64(0), 1, "the purge removed its entries")
+    }
+
+    func testFindWorksAfterARestart() throws {
+        do {
+            let vault = try openVault()
+            _ = try vault.createTenant("acme")
+            try vault.set(subject: "alice", pairs: phone("42"), tenant: "acme", createSubject: true)
+        }
+        let reopened = try openVault()
+        XCTAssertEqual(try reopened.find(field: "phone", value: "42", tenant: "acme"), ["alice"])
+    }
+
+    func testFieldsStoredBeforeTheIndexExistedAreIndexedAtTheNextStart() throws {
+        do {
+            let vault = try openVault()
+            _ = try vault.createTenant("acme")
+            try vault.set(subject: "alice", pairs: phone("42"), tenant: "acme", createSubject: true)
+            try vault.set(subject: "bob", pairs: phone("42"), tenant: "acme", createSubject: true)
+        }
+        // What a database migrated from schema version 1 looks like: fields, no index entries.
+        let raw = try rawDatabase("vault.db")
+        try raw.execute("DELETE FROM find_index; INSERT INTO find_index_backfill SELECT DISTINCT tenant_id FROM subjects;")
+        XCTAssertEqual(try raw.row("SELECT count(*) FROM find_index")?.int64(0), 0)
+
+        let reopened = try openVault()
+        XCTAssertEqual(try reopened.find(field: "phone", value: "42", tenant: "acme"), ["alice", "bob"])
+        XCTAssertEqual(try raw.row("SELECT count(*) FROM find_index_backfill")?.int64(0), 0)
+    }
+
+    func testFindRefusesAnInvalidFieldOrAnOversizedValue() throws {
+        configuration.maxValueBytes = 8
+        let vault = try openVault()
+        _ = try vault.createTenant("acme")
+        assertVaultError(try vault.find(field: "Phone", value: "1", tenant: "acme")) { $0.isInvalid }
+        assertVaultError(try vault.find(field: "phone", value: "123456789", tenant: "acme")) { $0.isInvalid }
+        XCTAssertEqual(try vault.find(field: "phone", value: "12345678", tenant: "acme"), [])
+        assertVaultError(try vault.find(field: "phone", value: "1", tenant: "nobody")) { $0.isNotFound }
+    }
+}
