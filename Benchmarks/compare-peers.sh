@@ -24,7 +24,9 @@
 # Usage: Benchmarks/compare-peers.sh            (from anywhere; builds coffer in release mode)
 # Environment (all optional):
 #   CLIENTS=16 PIPELINE=32 SUBJECTS=100000      workload shape
-#   REQUESTS=200000                             requests per Coffer and Redis phase
+#   REQUESTS=200000                             requests per Coffer phase
+#   REDIS_REQUESTS=1000000                      requests per Redis phase (Redis is much faster:
+#                                               fewer would measure little more than start-up)
 #   PG_SECONDS=20                               seconds per pgbench phase
 #   COFFER_BIN=/path/to/coffer                  use this binary instead of building one
 #   SCRATCH_PATH=.build                         swift build --scratch-path for the release build
@@ -34,6 +36,7 @@ CLIENTS=${CLIENTS:-16}
 PIPELINE=${PIPELINE:-32}
 SUBJECTS=${SUBJECTS:-100000}
 REQUESTS=${REQUESTS:-200000}
+REDIS_REQUESTS=${REDIS_REQUESTS:-1000000}
 PG_SECONDS=${PG_SECONDS:-20}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PG_BIN=/usr/lib/postgresql/15/bin
@@ -277,8 +280,8 @@ awk -v n="$SUBJECTS" -v v="$VALUE" 'BEGIN { for (i = 0; i < n; i++) printf "SET 
 # from its CSV line ("test","rps","avg","min","p50","p95","p99","max").
 redis_run() {
     local workload=$1 test=$2 output=$REDIS_ROOT/benchmark-$1.csv
-    log "redis: $workload ($test), $CLIENTS clients x pipeline $PIPELINE, $REQUESTS requests"
-    redis-benchmark "${REDIS_TLS[@]}" -c "$CLIENTS" -P "$PIPELINE" -n "$REQUESTS" -r "$SUBJECTS" -d 70 \
+    log "redis: $workload ($test), $CLIENTS clients x pipeline $PIPELINE, $REDIS_REQUESTS requests"
+    redis-benchmark "${REDIS_TLS[@]}" -c "$CLIENTS" -P "$PIPELINE" -n "$REDIS_REQUESTS" -r "$SUBJECTS" -d 70 \
         -t "$test" --csv > "$output" 2>&1 || die "redis-benchmark failed: $(tail -3 "$output")"
     local line
     line=$(grep -i "^\"$test\"" "$output" | head -1)
@@ -294,6 +297,7 @@ value_of() { awk -F'\t' -v w="$1" -v s="$2" -v p="$3" '$1 == w && $2 == s && $3 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 echo
 echo "Coffer and peers over TLS on loopback: $CLIENTS clients, $SUBJECTS subjects, values of 20 to 120 bytes"
+echo "coffer $(git -C "$REPO" log --oneline -1 2>/dev/null | cut -c1-60); $REQUESTS requests per Coffer phase, $REDIS_REQUESTS per Redis phase, $PG_SECONDS s per pgbench phase"
 echo "machine: $(nproc) cores, $(sed -nE 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
 echo
 printf '| %-8s | %-25s | %-9s | %10s | %9s | %-34s |\n' workload system clients×P ops/s "p99 ms" "Coffer / peer, ops/s"

@@ -36,6 +36,7 @@ public enum BackupError: Error, Sendable, CustomStringConvertible {
     /// The master key file cannot unwrap the keyring being restored.
     case masterKey(String)
 
+    /// A one-line explanation for the operator, with what to do where there is a choice.
     public var description: String {
         switch self {
         case .destinationNotEmpty(let path):

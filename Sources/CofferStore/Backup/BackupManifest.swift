@@ -36,6 +36,7 @@ public struct BackupManifest: Sendable, Equatable, Codable {
         /// For the keyring: the master key versions its wrapped keys name, ascending.
         public var masterKeyVersions: [UInt32]?
 
+        /// An entry for `part`, named `part.fileName`.
         public init(part: BackupPart, bytes: Int64, sha256: String, userVersion: Int, masterKeyVersions: [UInt32]?) {
             self.part = part
             self.name = part.fileName
@@ -46,6 +47,7 @@ public struct BackupManifest: Sendable, Equatable, Codable {
         }
     }
 
+    /// A manifest of the current format.
     public init(created: String, cofferVersion: String, files: [Entry]) {
         self.format = Self.currentFormat
         self.created = created

@@ -44,6 +44,15 @@ public enum BackupRestorer {
         do { try SecretFile.makeDirectory(dataDirectory) } catch { throw .fileSystem(path: dataDirectory, reason: error.description) }
         // Lock both targets, also the one not restored: a server holds both open.
         var targets: [BackupPart: ExclusiveDatabase] = [:]
+        var finished = false
+        defer {
+            if !finished {
+                // Files this restore created are removed again: a refusal leaves no trace.
+                let created = targets.values.filter(\.created).map(\.path)
+                targets.removeAll()
+                for path in created { BackupFiles.removeDatabase(path) }
+            }
+        }
         for part in BackupPart.copyOrder {
             let path = dataDirectory + "/" + part.fileName
             guard parts.contains(part) || FileManager.default.fileExists(atPath: path) else { continue }
@@ -58,6 +67,7 @@ public enum BackupRestorer {
         for part in parts {
             try targets[part]!.replaceContents(with: sources[part]!)
         }
+        finished = true
         targets.removeAll()  // closes and unlocks
         try BackupFiles.syncDirectory(dataDirectory)
         return RestoreSummary(manifest: manifest, restored: parts, shreddedTenants: fit.shreddedTenants,

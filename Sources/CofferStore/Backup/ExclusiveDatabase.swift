@@ -30,12 +30,14 @@ import CSQLite
 /// by path), for the same POSIX reason.
 final class ExclusiveDatabase {
     let path: String
+    /// True when this connection created the file (it did not exist before).
+    let created: Bool
     private let handle: OpaquePointer
 
     /// Opens (creating, mode 0600, if missing) and locks the file.
     /// Throws `.inUse` if another connection has it open.
     init(path: String) throws(BackupError) {
-        try Self.createOrRestrict(path)
+        let created = try Self.createOrRestrict(path)
         var opened: OpaquePointer?
         let openCode = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
         guard openCode == SQLITE_OK, let opened else {
@@ -44,6 +46,7 @@ final class ExclusiveDatabase {
             throw .database(path: path, error)
         }
         self.path = path
+        self.created = created
         self.handle = opened
         sqlite3_extended_result_codes(handle, 1)
         // A server that is just committing holds its lock for milliseconds; one that is running
@@ -61,18 +64,20 @@ final class ExclusiveDatabase {
         if Self.sharedMemoryIsLocked(path + "-shm") { throw .inUse(path: path) }
     }
 
-    /// Creates the file with mode 0600, or restricts an existing one to 0600, without opening it.
-    private static func createOrRestrict(_ path: String) throws(BackupError) {
+    /// Creates the file with mode 0600, or restricts an existing one to 0600 without opening it.
+    /// Returns true when it created the file.
+    private static func createOrRestrict(_ path: String) throws(BackupError) -> Bool {
         var info = stat()
         if stat(path, &info) == 0 {
-            guard info.st_mode & 0o777 != 0o600 else { return }
+            guard info.st_mode & 0o777 != 0o600 else { return false }
             guard chmod(path, 0o600) == 0 else { throw .fileSystem(path: path, reason: BackupError.errnoText()) }
-            return
+            return false
         }
         let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw .fileSystem(path: path, reason: BackupError.errnoText()) }
         defer { close(descriptor) }
         guard fchmod(descriptor, 0o600) == 0 else { throw .fileSystem(path: path, reason: BackupError.errnoText()) }
+        return true
     }
 
     /// True when another process holds a lock on the DMS byte of the WAL index `path`.

@@ -9,7 +9,8 @@ extension Vault {
     /// in order. A crash can lose the records of the reads answered in the last few milliseconds,
     /// never a change's. A failure is logged.
     public func recordAudit(_ event: AuditEvent, result: String = AuditEvent.ok) {
-        submit { try $0.recordAudit(event, result: result) }
+        let time = auditClock()  // when the command ran, not when the writer gets to it
+        submit { try $0.recordAudit(event, result: result, at: time) }
     }
 
     /// Waits until every write queued so far (such as audit records of reads) is committed.

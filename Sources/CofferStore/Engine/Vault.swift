@@ -25,6 +25,8 @@ public final class Vault: Sendable {
     private let readers: ReaderPool
     private let keyState: KeyState
     private let tokenKey: HMACSHA256
+    /// The audit trail's clock (replaceable in tests through the configuration).
+    let auditClock: @Sendable () -> Int64
     private let epoch = Atomic<UInt64>(0)
     /// Background work that yields to traffic: purging shredded tenants, re-encryption.
     private let purgeQueue = DispatchQueue(label: "coffer.vault.maintenance")
@@ -48,6 +50,7 @@ public final class Vault: Sendable {
         }
         keyState = core.keyState
         tokenKey = core.tokenKey
+        auditClock = configuration.auditClock
         let due = BudgetRotations()
         writer = WriteQueue(core: core) { core in
             if core.masterOverBudget || !core.tenantsOverBudget.isEmpty {

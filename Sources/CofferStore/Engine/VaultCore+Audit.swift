@@ -32,8 +32,8 @@ extension VaultCore {
     }
 
     /// Records `event` on its own: a refused command, or a read after it ran.
-    func recordAudit(_ event: AuditEvent, result: String) throws {
-        try writeTransaction { _ = try appendAuditRecord(event, result: result) }
+    func recordAudit(_ event: AuditEvent, result: String, at time: Int64? = nil) throws {
+        try writeTransaction { _ = try appendAuditRecord(event, result: result, at: time) }
     }
 
     /// The tenant's own records, newest first, with their details decrypted.
@@ -61,7 +61,7 @@ extension VaultCore {
 
     /// Appends one record after the current head, inside the caller's transaction, and makes
     /// it the head (`writeTransaction` restores the previous head if the transaction fails).
-    func appendAuditRecord(_ event: AuditEvent, result: String) throws -> AuditHead {
+    func appendAuditRecord(_ event: AuditEvent, result: String, at time: Int64? = nil) throws -> AuditHead {
         let seq = audit.head.seq + 1
         let role = event.actor.map(Self.role) ?? "anonymous"
         var tenantID: Int64?
@@ -93,7 +93,7 @@ extension VaultCore {
             sealed = try Envelope.seal(detail.encoded(), using: key, keyVersion: 1,
                                        context: BindingContext.auditDetail(tenant: tenantID, seq: seq))
         }
-        return try insertAuditRecord(AuditRecord(seq: seq, time: auditNow(), tenantID: tenantID, tenant: tenantName, actor: role,
+        return try insertAuditRecord(AuditRecord(seq: seq, time: time ?? auditNow(), tenantID: tenantID, tenant: tenantName, actor: role,
                                                  actorHash: actorHash, action: event.action, result: result, detail: sealed))
     }
 

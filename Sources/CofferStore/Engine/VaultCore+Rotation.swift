@@ -51,6 +51,12 @@ extension VaultCore {
                 try keyring.run("UPDATE tenants SET index_key = ? WHERE id = ?",
                                 try wrapUnderMaster(try master.unwrap(wrapped, context: context), context: context), tenant)
             }
+            for row in try keyring.rows("SELECT id, audit_key FROM tenants WHERE audit_key IS NOT NULL") {
+                guard let tenant = row.int64(0), let wrapped = row.blob(1), try Envelope.keyVersion(of: wrapped) != current else { continue }
+                let context = BindingContext.tenantAuditKey(tenant: tenant)
+                try keyring.run("UPDATE tenants SET audit_key = ? WHERE id = ?",
+                                try wrapUnderMaster(try master.unwrap(wrapped, context: context), context: context), tenant)
+            }
             for row in try keyring.rows("SELECT name, wrapped FROM service_keys") {
                 guard let name = row.text(0), let wrapped = row.blob(1), try Envelope.keyVersion(of: wrapped) != current else { continue }
                 let context = try BindingContext.serviceKey(name)

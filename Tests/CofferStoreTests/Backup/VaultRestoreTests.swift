@@ -42,6 +42,19 @@ final class VaultRestoreTests: BackupTestCase {
         XCTAssertEqual(try withVault { try contents(of: $0, tenant: "acme") }, before)
     }
 
+    func testARefusedRestoreCreatesNoFile() throws {
+        try withVault { try populate($0, tenant: "acme", subjects: 1) }
+        let backup = backupPath()
+        try BackupCreator.create(dataDirectory: dataDirectory, destination: backup, cofferVersion: "test")
+        try FileManager.default.removeItem(atPath: dataDirectory + "/vault.db")
+
+        let error = backupError { try BackupRestorer.restore(from: backup, dataDirectory: dataDirectory, masterKeyPath: masterKeyPath) }
+
+        guard case .targetHoldsData(let paths) = error else { return XCTFail("unexpected: \(String(describing: error))") }
+        XCTAssertEqual(paths, [dataDirectory + "/keyring.db"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dataDirectory + "/vault.db"))
+    }
+
     func testRestoreIsRefusedWhileAVaultHasTheDatabasesOpen() throws {
         let vault = try openVault()
         defer { vault.close() }

@@ -83,8 +83,13 @@ final class VaultRotationTests: VaultTestCase {
         let oldValues = try vaultDB.rows("SELECT value FROM fields LIMIT 20").compactMap { $0.blob(0) }
         XCTAssertFalse(filesContaining(oldTenantKeys[0], in: databaseFiles()).isEmpty, "control")
 
+        vault.recordAudit(AuditEvent(actor: .tenant("acme"), action: "GET", subject: "acme-1@example.com", fields: ["phone"]))
+        vault.waitForQueuedWrites()
+        let oldAuditKeys = try keyring.rows("SELECT audit_key FROM tenants WHERE audit_key IS NOT NULL").compactMap { $0.blob(0) }
+            + (try keyring.rows("SELECT wrapped FROM service_keys").compactMap { $0.blob(0) })
+        XCTAssertEqual(oldAuditKeys.count, 3, "tenant audit key, token key and audit chain key")
         _ = try vault.rotateMasterKey()
-        for bytes in oldTenantKeys {
+        for bytes in oldTenantKeys + oldAuditKeys {
             XCTAssertEqual(filesContaining(bytes, in: databaseFiles()), [], "master-wrapped keys of the retired master version")
         }
         let rewrappedTenantKey = try keyring.row("SELECT wrapped FROM tenant_keys")!.blob(0)!
@@ -101,6 +106,8 @@ final class VaultRotationTests: VaultTestCase {
         }
         try assertAllReadable(vault, tenant: "acme", subjects: 50)
         XCTAssertEqual(try MasterKeyFile.load(from: configuration.masterKeyPath).currentVersion, 2)
+        XCTAssertEqual(try vault.auditTrail(tenant: "acme", limit: 10).first?.subject, "acme-1@example.com", "audit details still open")
+        XCTAssertNil(try vault.verifyAudit().problem)
     }
 
     func testAnInterruptedMasterRotationIsFinishedAtTheNextStart() throws {
