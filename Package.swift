@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "CofferServer", dependencies: ["COpenSSL", "CCofferShims", "CofferCrypto", "CofferStore", "CofferProtocol"]),
         .target(name: "CofferClient", dependencies: ["COpenSSL", "CCofferShims", "CofferProtocol"]),
         .executableTarget(name: "coffer", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto"]),
+        // libFuzzer harness; its plain build replays corpus files (Tests/Fuzz/run-fuzz.sh builds it with -DFUZZING).
+        .executableTarget(name: "CofferFuzz", dependencies: ["CofferProtocol", "CofferServer"]),
         .testTarget(name: "CofferCryptoTests", dependencies: ["CofferCrypto"]),
         .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCrypto"]),
         .testTarget(name: "CofferProtocolTests", dependencies: ["CofferProtocol"]),

@@ -117,8 +117,10 @@ enum HelpText {
         any process (a running server, even an idle one) has a database open: stop the server
         first. Databases already in the data directory are replaced only with --force. A vault
         that holds rows of tenants the keyring never had (a keyring older than the vault) is
-        always refused, since the server would purge those rows as shredded.
-        Exit status: 0 restored, 1 refused or failed, 2 usage.
+        always refused, since the server would purge those rows as shredded; so is a vault whose
+        keys the keyring no longer has (a vault from before a KEY ROTATE with a later keyring).
+        Restoring only the vault loses the audit records written since its backup: the command
+        says how many. Exit status: 0 restored, 1 refused or failed, 2 usage.
 
         Options:
           --config PATH        the server's config file (default: Config/coffer.json)
@@ -165,7 +167,7 @@ enum HelpText {
     static let benchNet = """
         Usage: coffer bench net --token-file OPERATOR_TOKEN [--config PATH | --host H --port P --ca PATH]
                                 [--clients N] [--pipeline P] [--requests R] [--subjects S]
-                                [--mix set=20,get=75,export=5,find=0] [--fields-per-set K]
+                                [--mix set=20,get=70,export=5,find=5] [--fields-per-set K]
                                 [--keep] [--json]
                coffer bench net --start-server [same workload options]
 
@@ -187,7 +189,8 @@ enum HelpText {
           --requests R         operations in the measured phase, over all clients (default 100000)
           --subjects S         subjects loaded first (default 100000)
           --mix op=w,...       relative weights of set, get, export and find; unnamed ones are 0
-                               (default set=20,get=75,export=5,find=0)
+                               (default set=20,get=70,export=5,find=5; a server without
+                               FIND answers UNKNOWN_COMMAND: counted as unsupported)
           --fields-per-set K   fields each SET of the measured phase writes, 1 to 10 (default 1)
           --keep               leave the benchmark tenant in place (its token is not shown)
           --json               print the report as one JSON object

@@ -39,6 +39,10 @@ enum RestoreCommand {
             lines.append("\(summary.shreddedTenantSubjects) subjects of \(summary.shreddedTenants) tenant(s) shredded since the backup "
                          + "stay unreadable; the server purges them when it starts")
         }
+        if summary.auditRecordsMissing > 0 {
+            lines.append("the audit trail lost the \(summary.auditRecordsMissing) record(s) written after the vault backup; "
+                         + "coffer audit verify will report that gap: note this restore in your records")
+        }
         lines.append("next: coffer verify, then start the server")
         Output.out(lines.joined(separator: "\n"))
         return 0

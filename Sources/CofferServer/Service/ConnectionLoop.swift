@@ -6,20 +6,43 @@ import CofferStore
 ///
 /// Replies are queued and flushed once no further complete request is already buffered, so a
 /// client that pipelines a thousand lines gets its replies in a few TLS records, still in order.
+///
+/// Hardening against abusive peers (docs/RELIABILITY.md):
+/// - an unauthenticated session may send lines of at most `preAuthenticationLineLimit` bytes
+///   (`min(maxLineBytes, 4096)`): a stranger cannot make the server buffer 64 KiB lines before
+///   it has proved who it is. Nothing legitimate before `AUTH` is long (`AUTH <token>` is ~50 bytes).
+/// - a peer that stops reading its replies is disconnected, not buffered without limit: queued
+///   output is written whenever it passes 64 KiB (`TLSConnection.enqueue`), that write gives up
+///   after the idle timeout, and from then on no further request of the connection is executed.
 enum ConnectionLoop {
+    /// The longest line an unauthenticated session may send, counting its CR and LF.
+    static let preAuthenticationLineBytes = 4096
+
+    /// The line limit that applies before `AUTH` succeeds.
+    static func preAuthenticationLineLimit(maxLineBytes: Int) -> Int {
+        min(maxLineBytes, preAuthenticationLineBytes)
+    }
+
     static func serve(_ connection: TLSConnection, session: Session, maxLineBytes: Int) {
         defer { connection.close() }
+        let anonymousLimit = preAuthenticationLineLimit(maxLineBytes: maxLineBytes)
         while true {
-            switch connection.readLine(limit: maxLineBytes) {
+            // A session whose token was revoked meanwhile counts as unauthenticated again.
+            let authenticated = (try? session.currentPrincipal()) != nil
+            let limit = authenticated ? maxLineBytes : anonymousLimit
+            switch connection.readLine(limit: limit) {
             case .line(let line):
                 let outcome = session.handle(line: line)
                 if let reply = outcome.reply { connection.enqueue(reply.wire) }
+                // The peer stopped reading: executing more of its requests would change data
+                // whose acknowledgements can never reach it.
+                if connection.hasWriteFailure { return }
                 if outcome.close || !connection.hasBufferedLine {
                     do { try connection.flush() } catch { return }
                 }
                 if outcome.close { return }
             case .tooLong:
-                connection.enqueue(Reply.error(.tooLong, "request line longer than \(maxLineBytes) bytes").wire)
+                connection.enqueue(Reply.error(.tooLong, "request line longer than \(limit) bytes").wire)
                 try? connection.flush()
                 return
             case .closed, .timedOut:

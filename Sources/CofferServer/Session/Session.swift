@@ -1,5 +1,6 @@
 import CofferProtocol
 import CofferStore
+import Foundation
 
 /// The state of one client connection: who it is, and how many times it failed to say so.
 ///
@@ -17,6 +18,8 @@ final class Session {
     }
 
     static let maximumFailedAuthentications = 3
+    /// The answer to the n-th failed `AUTH` on a connection is delayed by n times this.
+    static let failedAuthenticationDelaySeconds = 0.1
 
     let vault: Vault
     let version: String
@@ -72,6 +75,9 @@ final class Session {
             tokenDigest = nil
             failedAuthentications += 1
             let close = failedAuthentications >= Self.maximumFailedAuthentications
+            // Slows token guessing: each failure on a connection waits longer before its answer.
+            // Only this connection's thread sleeps; every other connection is served meanwhile.
+            Thread.sleep(forTimeInterval: Self.failedAuthenticationDelaySeconds * Double(failedAuthentications))
             ServiceLog.warning("failed AUTH (\(failedAuthentications) on this connection\(close ? ", closing" : ""))")
             recordAudit(AuditEvent(actor: nil, action: "AUTH"), result: ErrorCode.authFailed.rawValue)
             return Outcome(reply: .error(.authFailed, "unknown, revoked or replaced token"), close: close)

@@ -203,6 +203,12 @@ public final class TLSConnection {
         }
     }
 
+    /// True once a write has failed or timed out (the peer stopped reading or went away).
+    /// Output is bounded: `enqueue` writes whenever more than 64 KiB is queued, so a peer that
+    /// never reads blocks that write until the idle timeout, after which this turns true, later
+    /// output is dropped, and the caller should stop serving the connection.
+    public var hasWriteFailure: Bool { writeFailure != nil }
+
     /// Writes the output buffer.
     public func flush() throws(TLSError) {
         if let writeFailure { throw writeFailure }

@@ -17,6 +17,11 @@ public final class TLSServerContext: @unchecked Sendable {
         "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:" +
         "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"
 
+    /// The key-exchange groups offered, for TLS 1.3 and 1.2 alike: exactly Mozilla's "modern"
+    /// and "intermediate" list. OpenSSL's default would add X448, P-521 and the FFDHE groups,
+    /// which `sslyze --mozilla_config=modern` flags (issue 7; `Benchmarks/tls-scan.sh`).
+    static let groupList = "X25519:P-256:P-384"
+
     /// The configuration this context was built from.
     public let configuration: TLSServerConfiguration
     /// The `SSL_CTX *`; valid for the life of this object.
@@ -50,6 +55,12 @@ public final class TLSServerContext: @unchecked Sendable {
         _ = coffer_ssl_ctx_set_options(context, coffer_ssl_hardening_options())
         guard SSL_CTX_set_cipher_list(context, tls12CipherList) == 1 else {
             throw TLSError.drainingQueue(.configuration, "set TLS 1.2 cipher list")
+        }
+        let groupsSet = groupList.withCString {
+            SSL_CTX_ctrl(context, SSL_CTRL_SET_GROUPS_LIST, 0, UnsafeMutableRawPointer(mutating: $0))
+        }
+        guard groupsSet == 1 else {
+            throw TLSError.drainingQueue(.configuration, "set key-exchange groups")
         }
         // No TLS 1.3 tickets and no server-side session cache: nothing to resume, nothing to keep.
         _ = SSL_CTX_set_num_tickets(context, 0)

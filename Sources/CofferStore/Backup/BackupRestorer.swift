@@ -12,7 +12,8 @@ import Foundation
 ///    every identifier and data key of a tenant the keyring holds must name a tenant key version
 ///    the keyring has (a vault from before a `KEY ROTATE` does not fit a keyring from after it),
 ///    and the vault must not hold rows of tenants the keyring never had (a keyring older than
-///    the vault), which a server would purge as shredded. Either is refused, `force` or not:
+///    the vault), which a server would purge as shredded, nor audit details under an audit key
+///    the keyring lacks. Either is refused, `force` or not:
 ///    giving up data must be a deliberate act, not a side effect of a restore. Rows of tenants
 ///    the keyring had and no longer has are those of shredded tenants: they stay unreadable,
 ///    and the server purges them;
@@ -39,7 +40,8 @@ public enum BackupRestorer {
             sources[part] = try openCopy(backup + "/" + part.fileName, part: part)
         }
         if let keyring = sources[.keyring] { try checkMasterKey(for: keyring, masterKeyPath: masterKeyPath) }
-        let fit = try checkPair(sources: sources, dataDirectory: dataDirectory)
+        var auditRecordsMissing: Int64 = 0
+        let fit = try checkPair(sources: sources, dataDirectory: dataDirectory, auditRecordsMissing: &auditRecordsMissing)
 
         do { try SecretFile.makeDirectory(dataDirectory) } catch { throw .fileSystem(path: dataDirectory, reason: error.description) }
         // Lock both targets, also the one not restored: a server holds both open.
@@ -71,7 +73,7 @@ public enum BackupRestorer {
         targets.removeAll()  // closes and unlocks
         try BackupFiles.syncDirectory(dataDirectory)
         return RestoreSummary(manifest: manifest, restored: parts, shreddedTenants: fit.shreddedTenants,
-                              shreddedTenantSubjects: fit.shreddedTenantSubjects)
+                              shreddedTenantSubjects: fit.shreddedTenantSubjects, auditRecordsMissing: auditRecordsMissing)
     }
 
     /// Checks one file of a backup against its manifest entry: present, same size, same SHA-256.
@@ -124,7 +126,11 @@ public enum BackupRestorer {
 
     /// Checks that the vault and keyring in place after the restore fit together (headers only,
     /// no key needed) and counts the rows of shredded tenants.
-    private static func checkPair(sources: [BackupPart: Database], dataDirectory: String) throws(BackupError) -> VerificationReport {
+    /// `auditRecordsMissing` receives how many audit records the keyring's head names beyond the
+    /// vault's trail: records written after the vault backup, which a restore of only the vault
+    /// loses (the trail keeps the gap, and `coffer audit verify` reports it).
+    private static func checkPair(sources: [BackupPart: Database], dataDirectory: String,
+                                  auditRecordsMissing: inout Int64) throws(BackupError) -> VerificationReport {
         var report = VerificationReport(target: dataDirectory, isBackup: false, maximumProblemsListed: 1)
         let keyringPath = dataDirectory + "/" + BackupPart.keyring.fileName
         let vaultPath = dataDirectory + "/" + BackupPart.vault.fileName
@@ -138,6 +144,8 @@ public enum BackupRestorer {
             var scanner = VaultScanner(vault: vault, keyring: keyring)
             scanner.includeFields = false
             try scanner.scan(into: &report)
+            for problem in try AuditPairCheck.detailProblems(vault: vault, keyring: keyring) { report.problem(problem) }
+            auditRecordsMissing = try AuditPairCheck.recordsBeyondVault(vault: vault, keyring: keyring)
         } catch {
             throw .database(path: vault.path, error)
         }

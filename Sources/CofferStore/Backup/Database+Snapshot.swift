@@ -7,26 +7,35 @@ import CSQLite
 
 extension Database {
     /// Copies a consistent snapshot of this database into a new file at `path` (mode 0600; it
-    /// must not exist) with SQLite's online backup API, and leaves the copy in rollback-journal
-    /// mode. On failure the partial copy is removed.
+    /// must not exist) with SQLite's online backup API. If this connection has a read
+    /// transaction open, the copy is of that snapshot. On failure the partial copy is removed.
+    /// Call `finishSnapshot(_:)` on the copy afterwards, once the source's snapshot is released.
     ///
     /// Why one backup step for the whole file, unlike `backup(to:)` (256 pages per step): between
     /// two steps the source's read lock is released, and a write by another process (the running
     /// server) restarts the copy from the first page, so under steady traffic a large vault might
     /// never finish. One step copies inside a single WAL read transaction: the server keeps
     /// writing meanwhile (WAL readers do not block writers), and the copy is the database exactly
-    /// as of the start of the step. The destination is written without syncs and synced once
-    /// afterwards, so the source snapshot is held no longer than the copying itself.
-    ///
-    /// Why rollback-journal mode: a WAL file opened read-only creates `-wal` and `-shm` files
-    /// beside it. A backup directory holds exactly the files its manifest lists and can be
-    /// verified without being written to.
+    /// as of the start of the step. The destination is written without syncs and synced later by
+    /// `finishSnapshot(_:)`, so the source snapshot is held no longer than the copying itself.
     func snapshot(to path: String) throws(SQLiteError) {
         try OwnerOnlyFile.createNew(path)
         var completed = false
         defer { if !completed { BackupFiles.removeDatabase(path) } }
         try copyInOneStep(to: path)
-        try Self.switchToRollbackJournal(path)
+        completed = true
+    }
+
+    /// Turns a copy made by `snapshot(to:)` into a rollback-journal database and syncs it and its
+    /// directory. On failure the copy is removed.
+    ///
+    /// Why rollback-journal mode: a WAL file opened read-only creates `-wal` and `-shm` files
+    /// beside it. A backup directory holds exactly the files its manifest lists and can be
+    /// verified without being written to.
+    static func finishSnapshot(_ path: String) throws(SQLiteError) {
+        var completed = false
+        defer { if !completed { BackupFiles.removeDatabase(path) } }
+        try switchToRollbackJournal(path)
         completed = true
     }
 

@@ -12,6 +12,8 @@ struct KeyringContents {
         let wrappedIndexKey: [UInt8]
         /// Wrapped key-encryption keys by version.
         let wrappedKeys: [UInt32: [UInt8]]
+        /// The wrapped audit key, which seals the tenant's audit details; created on first use.
+        let wrappedAuditKey: [UInt8]?
     }
 
     var tenants: [Int64: Tenant] = [:]
@@ -21,6 +23,8 @@ struct KeyringContents {
     /// so a vault row whose tenant is absent from the keyring belongs to a shredded tenant when
     /// its id is at most this, and to a tenant this keyring never knew when it is above.
     var highestTenantID: Int64 = 0
+    /// The newest audit record the keyring's audit head names (schema 3 and later).
+    var auditHeadSeq: Int64?
 
     /// An empty keyring (no file, or a file without tables).
     static let empty = KeyringContents()
@@ -39,9 +43,16 @@ struct KeyringContents {
                   let version32 = UInt32(exactly: version) else { continue }
             wrappedKeys[tenant, default: [:]][version32] = wrapped
         }
-        for row in try keyring.rows("SELECT id, name, index_key FROM tenants") {
+        // Older schemas (before the audit trail) have no audit key column and no audit head.
+        let hasAuditKeys = try keyring.rows("PRAGMA table_info(tenants)").contains { $0.text(1) == "audit_key" }
+        let sql = hasAuditKeys ? "SELECT id, name, index_key, audit_key FROM tenants" : "SELECT id, name, index_key, NULL FROM tenants"
+        for row in try keyring.rows(sql) {
             guard let id = row.int64(0), let name = row.text(1) else { continue }
-            contents.tenants[id] = Tenant(id: id, name: name, wrappedIndexKey: row.blob(2) ?? [], wrappedKeys: wrappedKeys[id] ?? [:])
+            contents.tenants[id] = Tenant(id: id, name: name, wrappedIndexKey: row.blob(2) ?? [], wrappedKeys: wrappedKeys[id] ?? [:],
+                                          wrappedAuditKey: row.blob(3))
+        }
+        if try keyring.row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_head'")?.int64(0) == 1 {
+            contents.auditHeadSeq = try keyring.row("SELECT seq FROM audit_head WHERE id = 1")?.int64(0)
         }
         for row in try keyring.rows("SELECT name, wrapped FROM service_keys") {
             if let name = row.text(0), let wrapped = row.blob(1) { contents.wrappedServiceKeys[name] = wrapped }
@@ -72,6 +83,7 @@ struct KeyringContents {
         var all: [(String, [UInt8])] = wrappedServiceKeys.sorted { $0.key < $1.key }.map { ("service key \($0.key)", $0.value) }
         for tenant in tenants.values.sorted(by: { $0.id < $1.id }) {
             all.append(("index key of tenant \(tenant.name)", tenant.wrappedIndexKey))
+            if let audit = tenant.wrappedAuditKey { all.append(("audit key of tenant \(tenant.name)", audit)) }
             for (version, wrapped) in tenant.wrappedKeys.sorted(by: { $0.key < $1.key }) {
                 all.append(("key-encryption key version \(version) of tenant \(tenant.name)", wrapped))
             }

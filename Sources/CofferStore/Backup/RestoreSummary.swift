@@ -9,4 +9,8 @@ public struct RestoreSummary: Sendable {
     public let shreddedTenants: Int
     /// Subjects of those tenants.
     public let shreddedTenantSubjects: Int
+    /// Audit records the keyring's head names beyond the restored vault's trail: written after
+    /// the vault backup and lost with this restore (only when the vault is restored without its
+    /// own keyring). The trail keeps the gap, and `coffer audit verify` reports it.
+    public let auditRecordsMissing: Int64
 }

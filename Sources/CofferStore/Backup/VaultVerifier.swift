@@ -10,7 +10,9 @@ import Foundation
 ///   version that exists (in the keyring for identifiers and data keys, among the subject's data
 ///   keys for field values);
 /// - a random sample of subjects per tenant is decrypted end to end;
-/// - for a backup, every file matches the size and SHA-256 of the manifest.
+/// - for a backup, every file matches the size and SHA-256 of the manifest;
+/// - audit details are sealed under audit keys the keyring holds, and the audit chain of a vault
+///   and keyring that belong together verifies (as `coffer audit verify`).
 ///
 /// Vault rows of shredded tenants (in the vault, absent from the keyring, which once had them)
 /// are counted as unreadable, as intended: not a problem. Verification only reads: a live data
@@ -27,6 +29,7 @@ public enum VaultVerifier {
         }
         guard report.isHealthy else { return report }
         verifyDatabases(vault: vault, keyring: keyring, masterKeyPath: masterKeyPath, options: options, report: &report)
+        verifyAuditTrail(directory: dataDirectory, masterKeyPath: masterKeyPath, report: &report)
         return report
     }
 
@@ -60,6 +63,12 @@ public enum VaultVerifier {
         }
         let vault = manifest.entry(for: .vault).map { _ in directory + "/" + BackupPart.vault.fileName }
         verifyDatabases(vault: vault, keyring: keyring, masterKeyPath: masterKeyPath, options: options, report: &report)
+        if manifest.parts.count == 2 {
+            verifyAuditTrail(directory: directory, masterKeyPath: masterKeyPath, report: &report)
+        } else if vault != nil {
+            report.note("audit: not checked against the live keyring's head: restoring only this vault loses the records "
+                        + "written since the backup, and coffer audit verify then reports that gap")
+        }
         return report
     }
 
@@ -111,6 +120,40 @@ public enum VaultVerifier {
         }
         report.note("sample: \(report.sampledSubjects) subjects decrypted end to end (\(report.decryptedFields) field values), "
                     + "up to \(options.sampleSize) per tenant")
+        do {
+            let problems = try AuditPairCheck.detailProblems(vault: vaultDatabase, keyring: keyring)
+            for problem in problems { report.problem(problem) }
+        } catch {
+            report.problem("\(vaultDatabase.path): \(error.description)")
+        }
+    }
+
+    /// The audit chain of a vault and keyring that belong together (`AuditVerifier`, the check
+    /// `coffer audit verify` runs): every record's MAC, no gap, the end at the keyring's head.
+    private static func verifyAuditTrail(directory: String, masterKeyPath: String, report: inout VerificationReport) {
+        let configuration = VaultConfiguration(dataDirectory: directory, masterKeyPath: masterKeyPath, createMissingMasterKey: false)
+        do {
+            let keyring = try Database(path: configuration.keyringPath, mode: .readOnly)
+            let vault = try Database(path: configuration.vaultPath, mode: .readOnly)
+            guard try Migrator.userVersion(of: keyring) >= 3, try Migrator.userVersion(of: vault) >= 5,
+                  try vault.row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit'")?.int64(0) == 1 else {
+                report.note("audit: these databases predate the audit trail")
+                return
+            }
+        } catch {
+            report.problem("audit: \(error.description)")
+            return
+        }
+        do {
+            let result = try AuditVerifier.verify(configuration: configuration)
+            if let problem = result.problem {
+                report.problem("audit: record \(problem.seq): \(problem.reason)")
+            } else {
+                report.note("audit: \(result.records) records chain intact" + (result.headSeq.map { " up to the keyring's head, record \($0)" } ?? ""))
+            }
+        } catch {
+            report.problem("audit: \(error.description)")
+        }
     }
 
     /// Opens a database read-only and checks its integrity, foreign keys and schema version.

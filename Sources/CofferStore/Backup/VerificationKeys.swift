@@ -1,19 +1,25 @@
 import CofferCrypto
 
-/// Unwraps everything a keyring holds under the master key, the way the engine does, and
-/// reports each key that does not unwrap.
+/// Unwraps everything a keyring holds under the master key, the way the engine does (service
+/// keys, and each tenant's key-encryption keys, index key and audit key), and reports each key
+/// that does not unwrap.
 ///
 /// The contexts are the engine's own (`BindingContext`), so a key that unwraps here unwraps in
 /// the server. The unwrapped keys live only in OpenSSL's keyed contexts and zeroizing buffers.
 enum VerificationKeys {
     /// The ready-to-use keys of every tenant whose keys all unwrap, by tenant id.
     static func unwrap(_ keyring: KeyringContents, master: MasterKeyring, report: inout VerificationReport) -> [Int64: TenantKeys] {
-        if let wrapped = keyring.wrappedServiceKeys["token"] {
-            if (try? master.unwrap(wrapped, context: BindingContext.tokenKey)) == nil {
-                report.problem("keyring: the token key does not unwrap under the master key file (wrong or missing master key version?)")
-            }
-        } else if !keyring.tenants.isEmpty {
+        if keyring.wrappedServiceKeys["token"] == nil && !keyring.tenants.isEmpty {
             report.problem("keyring: no token key")
+        }
+        for (name, wrapped) in keyring.wrappedServiceKeys.sorted(by: { $0.key < $1.key }) {
+            guard let context = try? BindingContext.serviceKey(name) else {
+                report.problem("keyring: a service key this program does not know")
+                continue
+            }
+            if (try? master.unwrap(wrapped, context: context)) == nil {
+                report.problem("keyring: the \(name) key does not unwrap under the master key file (wrong or missing master key version?)")
+            }
         }
         var unwrapped: [Int64: TenantKeys] = [:]
         for tenant in keyring.tenants.values.sorted(by: { $0.id < $1.id }) {
@@ -38,6 +44,10 @@ enum VerificationKeys {
             } catch {
                 report.problem("tenant \(tenant.name): the index key does not unwrap under the master key file")
                 continue
+            }
+            if let wrapped = tenant.wrappedAuditKey,
+               (try? master.unwrap(wrapped, context: BindingContext.tenantAuditKey(tenant: tenant.id))) == nil {
+                report.problem("tenant \(tenant.name): the audit key does not unwrap under the master key file")
             }
             if complete {
                 unwrapped[tenant.id] = TenantKeys(tenantID: tenant.id, name: tenant.name, keyEncryptionKeys: keys, index: index)

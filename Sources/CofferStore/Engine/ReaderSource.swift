@@ -1,11 +1,28 @@
+import CofferCrypto
+
 /// Opens reader cores that share the writer's keys and caches.
 ///
-/// `@unchecked Sendable`: it only reads the writer core's immutable parts (configuration,
-/// shared `KeyState`, token key) when opening a reader, which is safe from any thread.
+/// It copies what readers share from the writer core once, before the writer thread starts
+/// (configuration, `KeyState`, token key, the audit state's immutable parts), and never touches
+/// the writer core again: the writer thread owns it.
+///
+/// `@unchecked Sendable`: its stored properties are immutable after `init`; `KeyState` and the
+/// HMAC key are thread-safe; the copied `AuditState` is only read, to seed each new reader.
 final class ReaderSource: @unchecked Sendable {
-    private let writer: VaultCore
+    private let configuration: VaultConfiguration
+    private let keyState: KeyState
+    private let tokenKey: HMACSHA256
+    private let audit: AuditState
 
-    init(writer: VaultCore) { self.writer = writer }
+    /// Call before the writer core is handed to its thread.
+    init(writer: VaultCore) {
+        configuration = writer.configuration
+        keyState = writer.keyState
+        tokenKey = writer.tokenKey
+        audit = writer.audit
+    }
 
-    func makeReader() throws -> VaultCore { try VaultCore(readerOf: writer) }
+    func makeReader() throws -> VaultCore {
+        try VaultCore(readerWith: configuration, keyState: keyState, tokenKey: tokenKey, audit: audit)
+    }
 }

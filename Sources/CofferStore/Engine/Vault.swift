@@ -51,6 +51,10 @@ public final class Vault: Sendable {
         keyState = core.keyState
         tokenKey = core.tokenKey
         auditClock = configuration.auditClock
+        // Readers copy what they share before the writer thread takes the core over; their
+        // connections are opened lazily, after the writer has migrated the schema.
+        let readerSource = ReaderSource(writer: core)
+        readers = ReaderPool(maximumReaders: configuration.maximumReaders) { try readerSource.makeReader() }
         let due = BudgetRotations()
         writer = WriteQueue(core: core) { core in
             if core.masterOverBudget || !core.tenantsOverBudget.isEmpty {
@@ -59,9 +63,6 @@ public final class Vault: Sendable {
                 core.tenantsOverBudget = []
             }
         }
-        // The readers' connections are opened lazily, once the writer has migrated the schema.
-        let readerSource = ReaderSource(writer: core)
-        readers = ReaderPool(maximumReaders: configuration.maximumReaders) { try readerSource.makeReader() }
         budgetRotations = due
         pauseBetweenBatches = UInt32(max(0, configuration.reencryptionPauseMilliseconds)) * 1000
         schedulePurge()
@@ -347,7 +348,7 @@ public final class Vault: Sendable {
                 for tenant in tenants {
                     while !closing.load(ordering: .relaxed), try write({ try $0.purgeBatch(tenant: tenant, batch: 256) }) > 0 {}
                 }
-                if !tenants.isEmpty { try write { try $0.vault.checkpointTruncate() } }
+                if !tenants.isEmpty { try write { $0.truncateWAL(of: $0.vault) } }
             } catch {
                 // The purge is retried at the next start-up; the data is unreadable either way.
                 ServiceLog.warning("purge of shredded tenants interrupted: \(error)")

@@ -38,7 +38,7 @@ extension VaultCore {
                 try vault.run("UPDATE rotation_jobs SET finished_at = ? WHERE tenant_id = ?", Self.now(), tenantID)
             }
         }
-        if subjects.isEmpty { try vault.checkpointTruncate() }  // the old data keys leave the WAL too
+        if subjects.isEmpty { truncateWAL(of: vault) }  // the old data keys leave the WAL too
         return true
     }
 

@@ -72,7 +72,7 @@ extension VaultCore {
         let current = master.currentVersion
         try installMasterFile(MasterKeyFile(keys: [current: master.file.keys[current]!]))
         try keyring.run("DELETE FROM master_seals WHERE version <> ?", Int64(current))
-        try keyring.checkpointTruncate()
+        truncateWAL(of: keyring)
     }
 
     // MARK: Tenant key-encryption key
@@ -140,8 +140,8 @@ extension VaultCore {
         try keyring.run("DELETE FROM tenant_keys WHERE tenant_id = ? AND version < ?", tenant.tenantID, Int64(tenant.currentVersion))
         reloadTenant(name)
         tenantsOverBudget.remove(name)
-        try vault.checkpointTruncate()
-        try keyring.checkpointTruncate()
+        truncateWAL(of: vault)
+        truncateWAL(of: keyring)
     }
 
     /// Tenants with more than one key-encryption key: a rotation to finish.

@@ -49,7 +49,7 @@ extension VaultCore {
         audit.tenantKeys[id] = nil
         let detached = keyState.shredTenant(name, id: id)
         // secure_delete zeroed the pages; the checkpoint removes the old copies from the WAL.
-        try keyring.checkpointTruncate()
+        truncateWAL(of: keyring)
         return detached
     }
 

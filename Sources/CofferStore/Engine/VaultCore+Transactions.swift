@@ -43,8 +43,9 @@ extension VaultCore {
         auditCommitted(audit.head)
         if audit.checkpointVaultAfterCommit {
             audit.checkpointVaultAfterCommit = false
-            try vault.checkpointTruncate()
+            truncateWAL(of: vault)
         }
+        retryPendingTruncations()
     }
 
     /// After the outermost vault transaction failed (its own, or a group's).
@@ -59,7 +60,31 @@ extension VaultCore {
         if vault.isInTransaction {
             audit.checkpointVaultAfterCommit = true
         } else {
-            try vault.checkpointTruncate()
+            truncateWAL(of: vault)
+        }
+    }
+
+    /// Truncates a database's WAL after a shred, a rotation or a purge, so that the page images
+    /// of deleted keys leave the disk (secure_delete has already zeroed them in the database
+    /// file). The change itself is committed: if a long reader (a backup, `coffer verify`)
+    /// keeps the truncation from completing, it is logged and retried after the next commits
+    /// rather than reported as a failure of a command that succeeded.
+    func truncateWAL(of database: Database) {
+        do {
+            try database.checkpointTruncate()
+            pendingTruncations.remove(database.path)
+        } catch {
+            if pendingTruncations.insert(database.path).inserted {
+                ServiceLog.warning("WAL truncation of \(database.path) deferred: \(error)")
+            }
+        }
+    }
+
+    /// Retries the WAL truncations that a reader kept from completing.
+    func retryPendingTruncations() {
+        guard !pendingTruncations.isEmpty else { return }
+        for database in [vault, keyring] where pendingTruncations.contains(database.path) {
+            truncateWAL(of: database)
         }
     }
 }

@@ -30,14 +30,18 @@ final class VaultCore {
     /// readers carry a copy they never use for writing).
     var audit: AuditState
 
+    /// Databases whose WAL truncation a long reader kept from completing (writer only).
+    var pendingTruncations: Set<String> = []
+
     typealias TenantEntry = KeyState.TenantEntry
 
-    /// A reader: its own connections (read-only by `query_only`), sharing the writer's keys.
-    init(readerOf writer: VaultCore) throws {
-        configuration = writer.configuration
-        keyState = writer.keyState
-        tokenKey = writer.tokenKey
-        audit = writer.audit
+    /// A reader: its own connections (read-only by `query_only`), sharing the writer's keys
+    /// (see `ReaderSource`).
+    init(readerWith configuration: VaultConfiguration, keyState: KeyState, tokenKey: HMACSHA256, audit: AuditState) throws {
+        self.configuration = configuration
+        self.keyState = keyState
+        self.tokenKey = tokenKey
+        self.audit = audit
         keyring = try Database(path: configuration.keyringPath)
         vault = try Database(path: configuration.vaultPath)
         try keyring.execute("PRAGMA query_only = ON")

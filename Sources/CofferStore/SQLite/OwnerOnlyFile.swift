@@ -10,9 +10,24 @@ import CSQLite
 /// SQLite would create a missing file with `0644 & ~umask`. Creating it ourselves first, with
 /// `open(2)` and an explicit `fchmod`, makes the mode independent of the umask; SQLite then gives
 /// the `-wal`, `-shm` and `-journal` files the same permissions as the database file.
+///
+/// An existing file is never opened here: closing any descriptor of a file drops *all* of the
+/// process's POSIX locks on it, including those SQLite holds through its other connections
+/// (SQLite works around this only for descriptors it opened itself). So an existing file is
+/// checked with `stat` and tightened with `chmod` by path.
 enum OwnerOnlyFile {
     /// Creates `path` if missing and makes sure it is mode 0600 (tightening a looser mode).
     static func prepare(_ path: String) throws(SQLiteError) {
+        var status = stat()
+        if stat(path, &status) == 0 {
+            if status.st_mode & 0o777 != 0o600 {
+                guard chmod(path, 0o600) == 0 else {
+                    throw failure("cannot restrict the database file to mode 0600", path: path)
+                }
+            }
+            return
+        }
+        guard errno == ENOENT else { throw failure("cannot inspect the database file", path: path) }
         try openAndRestrict(path, flags: O_RDWR | O_CREAT | O_CLOEXEC)
     }
 

@@ -12,9 +12,8 @@ final class NetworkBenchmarkWorkloadTests: XCTestCase {
         XCTAssertEqual(mix.description, "set=20,get=70,export=10,find=0")
     }
 
-    func testTheDefaultMixLeavesFindOut() {
-        XCTAssertEqual(NetworkBenchmarkOptions().mix.weight(of: .find), 0)
-        XCTAssertGreaterThan(NetworkBenchmarkOptions().mix.weight(of: .set), 0)
+    func testTheDefaultMixIsTheOneOfIssue6() {
+        XCTAssertEqual(NetworkBenchmarkOptions().mix.description, "set=20,get=70,export=5,find=5")
     }
 
     func testMixRefusesUnknownOperationsNegativeOrAllZeroWeightsAndRepeats() {

@@ -49,6 +49,39 @@ final class VaultBackupTests: BackupTestCase {
         }
     }
 
+    func testBackupsTakenWhileTenantKeysRotateHoldAVaultAndAKeyringThatFitTogether() throws {
+        let vault = try openVault()
+        try populate(vault, tenant: "acme", subjects: 20)
+        let rotations = Atomic<Int>(0)
+        let stop = Atomic<Bool>(false)
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            while !stop.load(ordering: .sequentiallyConsistent) {
+                do { _ = try vault.rotateTenantKey("acme") } catch { XCTFail("rotation failed: \(error)"); break }
+                rotations.add(1, ordering: .sequentiallyConsistent)
+                usleep(2000)
+            }
+            finished.signal()
+        }.start()
+
+        var backups: [String] = []
+        for attempt in 0..<10 {
+            let backup = backupPath("rotating-\(attempt)")
+            try BackupCreator.create(dataDirectory: dataDirectory, destination: backup, cofferVersion: "test")
+            backups.append(backup)
+        }
+        stop.store(true, ordering: .sequentiallyConsistent)
+        finished.wait()
+        vault.close()
+
+        XCTAssertGreaterThan(rotations.load(ordering: .sequentiallyConsistent), 1, "no rotation ran during the backups")
+        for backup in backups {
+            let report = VaultVerifier.verify(backup: backup, liveDataDirectory: nil, masterKeyPath: masterKeyPath, options: exhaustive)
+            XCTAssertTrue(report.isHealthy, "\(backup): \(report.problems)")
+            XCTAssertEqual(report.sampledSubjects, 20)
+        }
+    }
+
     func testBackupDirectoryIsOwnerOnlyAndHoldsExactlyTheCopiesAndTheManifest() throws {
         let previous = umask(0o022)
         defer { umask(previous) }

@@ -96,4 +96,23 @@ final class VaultShredTests: VaultTestCase {
         vault.waitForPurge()
         XCTAssertEqual(try rawDatabase("vault.db").row("SELECT count(*) FROM subjects")?.int64(0), 0)
     }
+
+    func testAShredThatALongReaderKeepsFromTruncatingTheWALStillSucceedsAndTruncatesLater() throws {
+        let vault = try openVault()
+        _ = try vault.createTenant("acme")
+        try populate(vault, tenant: "acme", subjects: 3)
+        let raw = try rawDatabase("vault.db")
+        let wrappedKey = try raw.row("SELECT wrapped FROM data_keys ORDER BY subject_id LIMIT 1")!.blob(0)!
+        // A reader (a backup, say) holds a snapshot: the WAL cannot be truncated meanwhile.
+        let reader = try rawDatabase("vault.db")
+        try reader.execute("BEGIN")
+        _ = try reader.rows("SELECT count(*) FROM fields")
+
+        XCTAssertNoThrow(try vault.shredSubject("acme-user0@example.com", tenant: "acme"), "the shred committed: it succeeds")
+        assertVaultError(try vault.get(subject: "acme-user0@example.com", field: "phone", tenant: "acme")) { $0.isNotFound }
+
+        try reader.execute("COMMIT")
+        try vault.set(subject: "acme-user1@example.com", pairs: [FieldValue(field: "phone", value: "x")], tenant: "acme", createSubject: false)
+        XCTAssertEqual(filesContaining(wrappedKey, in: databaseFiles()), [], "the deferred truncation ran after the next commit")
+    }
 }

@@ -1,0 +1,45 @@
+import Foundation
+import CofferClient
+
+/// One writer client of a crash trial: on its own connection, as the tenant administrator, it
+/// sends `SET <subject> a <v> b <v>` with a value no other write uses, one at a time, to the
+/// subjects it owns (`w<index>-s<n>`), and records each value in the ledger before sending
+/// and again once `OK` arrived. It stops when the connection dies (the server was killed).
+struct CrashWriter: Sendable {
+    let index: Int
+    let trial: Int
+    let subjectsPerWriter: Int
+    let tenantToken: String
+    let client: ClientConfiguration
+    let ledger: CrashLedger
+    let stop: CrashStopFlag
+    let seed: UInt64
+
+    static func subject(writer: Int, number: Int) -> String { "w\(writer)-s\(number)" }
+
+    func run() {
+        var random = CrashRandom(seed: seed)
+        guard let connection = try? CofferConnection(configuration: client) else { return }
+        defer { connection.close() }
+        do {
+            let reply = try connection.request("AUTH " + tenantToken)
+            guard reply.hasPrefix("OK ") else {
+                return ledger.problem("writer \(index): AUTH answered \(E2EClient.errorCode(reply) ?? "?")")
+            }
+            var number = 0
+            while !stop.isSet {
+                number += 1
+                let subject = Self.subject(writer: index, number: Int.random(in: 0..<subjectsPerWriter, using: &random))
+                let value = "t\(trial)-w\(index)-n\(number)"
+                ledger.willWrite(subject, value: value)
+                let reply = try connection.request(RequestLine.make(["SET", subject, "a", value, "b", value]))
+                guard reply == "OK" else {
+                    return ledger.problem("writer \(index): SET answered \(E2EClient.errorCode(reply) ?? "?")")
+                }
+                ledger.acknowledged(subject, value: value)
+            }
+        } catch {
+            // The server is gone: the write in flight stays unacknowledged.
+        }
+    }
+}
