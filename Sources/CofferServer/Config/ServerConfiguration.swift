@@ -11,6 +11,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var minimumTLSVersion = TLSMinimumVersion.v1_3
     public var maxConnections = 256
     public var maxLineBytes = 65536
+    /// Hardening beyond the contract (extra key `limits.maxLineBytesBeforeAuth`): a tighter line
+    /// limit for sessions that have not authenticated. Nil (the default) applies `maxLineBytes`
+    /// to everyone, exactly as the contract states; the production example sets 4096.
+    public var maxLineBytesBeforeAuth: Int?
     public var maxValueBytes = 16384
     public var idleTimeoutSeconds = 300.0
     public var createMissingKeys = true

@@ -46,6 +46,7 @@ public final class CofferService: Sendable {
         }
         let vault = self.vault
         let maxLineBytes = configuration.maxLineBytes
+        let maxLineBytesBeforeAuth = configuration.maxLineBytesBeforeAuth
         do {
             listener = try Listener(
                 configuration: ListenerConfiguration(
@@ -54,7 +55,8 @@ public final class CofferService: Sendable {
                     busyReply: Reply.error(.busy, "the server is at its connection limit; try again later").wire),
                 tls: tls,
                 handler: { connection in
-                    ConnectionLoop.serve(connection, session: Session(vault: vault, version: Self.version), maxLineBytes: maxLineBytes)
+                    ConnectionLoop.serve(connection, session: Session(vault: vault, version: Self.version),
+                                         maxLineBytes: maxLineBytes, maxLineBytesBeforeAuth: maxLineBytesBeforeAuth)
                 })
         } catch {
             throw .network(error)

@@ -8,24 +8,18 @@ import CofferStore
 /// client that pipelines a thousand lines gets its replies in a few TLS records, still in order.
 ///
 /// Hardening against abusive peers (docs/RELIABILITY.md):
-/// - an unauthenticated session may send lines of at most `preAuthenticationLineLimit` bytes
-///   (`min(maxLineBytes, 4096)`): a stranger cannot make the server buffer 64 KiB lines before
-///   it has proved who it is. Nothing legitimate before `AUTH` is long (`AUTH <token>` is ~50 bytes).
+/// - where `limits.maxLineBytesBeforeAuth` is set (the production example sets 4096), an
+///   unauthenticated session may send lines of at most that many bytes: a stranger cannot make
+///   the server buffer 64 KiB lines before it has proved who it is. Nothing legitimate before
+///   `AUTH` is long (`AUTH <token>` is ~50 bytes). Off by default, since the contract gives every
+///   session `maxLineBytes`.
 /// - a peer that stops reading its replies is disconnected, not buffered without limit: queued
 ///   output is written whenever it passes 64 KiB (`TLSConnection.enqueue`), that write gives up
 ///   after the idle timeout, and from then on no further request of the connection is executed.
 enum ConnectionLoop {
-    /// The longest line an unauthenticated session may send, counting its CR and LF.
-    static let preAuthenticationLineBytes = 4096
-
-    /// The line limit that applies before `AUTH` succeeds.
-    static func preAuthenticationLineLimit(maxLineBytes: Int) -> Int {
-        min(maxLineBytes, preAuthenticationLineBytes)
-    }
-
-    static func serve(_ connection: TLSConnection, session: Session, maxLineBytes: Int) {
+    static func serve(_ connection: TLSConnection, session: Session, maxLineBytes: Int, maxLineBytesBeforeAuth: Int?) {
         defer { connection.close() }
-        let anonymousLimit = preAuthenticationLineLimit(maxLineBytes: maxLineBytes)
+        let anonymousLimit = min(maxLineBytes, maxLineBytesBeforeAuth ?? maxLineBytes)
         while true {
             // A session whose token was revoked meanwhile counts as unauthenticated again.
             let authenticated = (try? session.currentPrincipal()) != nil

@@ -1,10 +1,28 @@
 import Foundation
 import XCTest
+import CofferServer
 
-/// Hardening (docs/PROTOCOL.md, "Hardening"): before `AUTH` succeeds a line may have at most
-/// 4096 bytes, counting CR and LF; longer gets `ERR TOO_LONG` and a close, like the normal limit.
+/// Hardening (docs/PROTOCOL.md, "Hardening"): with `limits.maxLineBytesBeforeAuth` set, a line
+/// before `AUTH` succeeds may have at most that many bytes, counting CR and LF; longer gets
+/// `ERR TOO_LONG` and a close, like the normal limit. Without it, the contract's limit applies.
 final class PreAuthenticationLineLimitTests: E2ETestCase {
     private let preAuthLimit = 4096
+
+    private func startHardenedServer(_ configure: @escaping (inout ServerConfiguration) -> Void = { _ in }) throws -> E2EServer {
+        try startServer { configuration in
+            configuration.maxLineBytesBeforeAuth = 4096
+            configure(&configuration)
+        }
+    }
+
+    func testByDefaultAnAnonymousSessionHasTheContractsLimit() throws {
+        let server = try startServer()
+        let client = try server.connect()
+        try client.send(raw: paddedPing(totalBytes: 65536))
+        assertReply(try XCTUnwrap(client.readReply()), #"OK "PONG""#)
+        try client.send(raw: paddedPing(totalBytes: 65537))
+        assertError(try XCTUnwrap(client.readReply()), "TOO_LONG")
+    }
 
     /// `PING` padded with spaces to exactly `total` bytes including the LF.
     private func paddedPing(totalBytes total: Int) -> String {
@@ -12,14 +30,14 @@ final class PreAuthenticationLineLimitTests: E2ETestCase {
     }
 
     func testAnAnonymousLineOfExactly4096BytesIsAnswered() throws {
-        let server = try startServer()
+        let server = try startHardenedServer()
         let client = try server.connect()
         try client.send(raw: paddedPing(totalBytes: preAuthLimit))
         assertReply(try XCTUnwrap(client.readReply()), #"OK "PONG""#)
     }
 
     func testAnAnonymousLineOneByteOverIsTooLongAndCloses() throws {
-        let server = try startServer()
+        let server = try startHardenedServer()
         let client = try server.connect()
         try client.send(raw: paddedPing(totalBytes: preAuthLimit + 1))
         assertError(try XCTUnwrap(client.readReply()), "TOO_LONG")
@@ -28,7 +46,7 @@ final class PreAuthenticationLineLimitTests: E2ETestCase {
     }
 
     func testAnAuthenticatedSessionKeepsTheConfiguredLimit() throws {
-        let server = try startServer()
+        let server = try startHardenedServer()
         let (_, admin) = try makeTenant("acme", on: server)
         let value = String(repeating: "v", count: 3 * preAuthLimit)
         assertReply(try admin.request(words: ["SET", "alice", "bio", value]), "OK")
@@ -37,14 +55,14 @@ final class PreAuthenticationLineLimitTests: E2ETestCase {
     }
 
     func testASmallerConfiguredLimitStillAppliesBeforeAuth() throws {
-        let server = try startServer { $0.maxLineBytes = 256 }
+        let server = try startHardenedServer { $0.maxLineBytes = 256 }
         let client = try server.connect()
         try client.send(raw: paddedPing(totalBytes: 257))
         assertError(try XCTUnwrap(client.readReply()), "TOO_LONG")
     }
 
     func testASessionWhoseAuthFailedIsBackUnderTheTighterLimit() throws {
-        let server = try startServer()
+        let server = try startHardenedServer()
         let (_, admin) = try makeTenant("acme", on: server)
         assertError(try admin.auth("cft_not-a-token"), "AUTH_FAILED")
         try admin.send(raw: paddedPing(totalBytes: preAuthLimit + 1))

@@ -27,6 +27,7 @@ final class ServerConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.maxValueBytes, 16384)
         XCTAssertEqual(configuration.idleTimeoutSeconds, 300)
         XCTAssertTrue(configuration.createMissingKeys)
+        XCTAssertNil(configuration.maxLineBytesBeforeAuth, "the pre-AUTH hardening is opt-in")
         XCTAssertEqual(configuration.masterKeyPath, "/srv/coffer/keys/master.key")
         XCTAssertEqual(configuration.operatorTokenPath, "/srv/coffer/keys/operator.token")
     }

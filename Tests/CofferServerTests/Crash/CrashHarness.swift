@@ -50,6 +50,7 @@ final class CrashHarness {
 
     /// One trial: start the clients, kill the server, check the files, restart, check the data.
     func runTrial(_ trial: Int, variant: CrashVariant) throws {
+        ledger.startTrial()
         let victim = variant == .tenantShred ? try createVictim(trial) : nil
         let stop = CrashStopFlag()
         let clients = DispatchGroup()
@@ -65,7 +66,7 @@ final class CrashHarness {
         let disturber = CrashDisturber(
             variant: variant, token: variant == .keyRotation || variant == .dataRotation ? tenantToken : operatorToken,
             client: client, ledger: ledger, stop: stop, victim: victim?.name,
-            shredDelay: max(0, killDelay - random.seconds(0...0.08)))
+            shredDelay: random.seconds(0...killDelay))
         start(clients) { disturber.run() }
 
         Thread.sleep(forTimeInterval: killDelay)
@@ -75,11 +76,12 @@ final class CrashHarness {
             figures.failures.append("trial \(trial): client threads still running 30 s after the kill")
         }
         checkIntegrity(trial: trial)
+        let shredAcknowledged = ledger.snapshot.shredAcknowledged
 
         server = try installation.serve()
         do {
             try checkWriters(trial: trial)
-            if let victim { try checkVictim(victim, trial: trial) }
+            if let victim { try checkVictim(victim, acknowledged: shredAcknowledged, trial: trial) }
         } catch {
             figures.failures.append("trial \(trial) (\(variant)): \(error); server errors: \(serverErrors())")
             throw error
@@ -227,7 +229,7 @@ final class CrashHarness {
 
     /// After the restart, the victim is gone (its `TENANT SHRED` was acknowledged, or applied
     /// without an answer) or entirely there: listed, its token valid, every value readable.
-    private func checkVictim(_ victim: Victim, trial: Int) throws {
+    private func checkVictim(_ victim: Victim, acknowledged: Bool, trial: Int) throws {
         let op = try Self.connect(server, token: operatorToken)
         defer { op.close() }
         let listed = (try E2EJSON.parse(okReply: try op.request("TENANT LIST")).arrayValue ?? [])
@@ -236,7 +238,7 @@ final class CrashHarness {
         defer { admin.close() }
         let authReply = try admin.auth(victim.token)
         let authenticated = authReply.hasPrefix("OK ")
-        if ledger.snapshot.shredAcknowledged {
+        if acknowledged {
             figures.shredsAcknowledged += 1
             if listed || authenticated || E2EClient.errorCode(authReply) != "AUTH_FAILED" {
                 figures.failures.append("trial \(trial): an acknowledged TENANT SHRED was undone by the crash")

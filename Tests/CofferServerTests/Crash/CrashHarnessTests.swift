@@ -10,10 +10,10 @@ final class CrashHarnessTests: XCTestCase {
         ProcessInfo.processInfo.environment["COFFER_CRASH_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1...UInt64.max)
     }
 
-    private func run(_ variants: [CrashVariant]) throws -> CrashFigures {
+    private func run(_ variants: [CrashVariant], settings: CrashHarness.Settings = CrashHarness.Settings()) throws -> CrashFigures {
         let seed = Self.seed()
         print("crash harness seed \(seed)")
-        let harness = try CrashHarness(seed: seed)
+        let harness = try CrashHarness(seed: seed, settings: settings)
         for (trial, variant) in variants.enumerated() {
             try harness.runTrial(trial, variant: variant)
         }
@@ -35,7 +35,10 @@ final class CrashHarnessTests: XCTestCase {
     }
 
     func testKillNineDuringKeyAndMasterRotationLosesNoAcknowledgedWrite() throws {
-        let figures = try run([.keyRotation, .masterRotation])
+        // A window long enough for a rotation to finish, so that acknowledged versions are checked.
+        var settings = CrashHarness.Settings()
+        settings.killWindow = 0.2...0.5
+        let figures = try run([.keyRotation, .masterRotation], settings: settings)
         XCTAssertGreaterThan(figures.acknowledgedRotations, 0, "some rotation must have been acknowledged")
     }
 

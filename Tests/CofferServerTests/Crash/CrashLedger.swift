@@ -65,11 +65,13 @@ final class CrashLedger: Sendable {
     /// A copy of the state.
     var snapshot: State { state.withLock { $0 } }
 
-    /// Replaces the subjects' records after a restart's check, and clears the trial's shred flag.
+    /// Replaces the subjects' records after a restart's check.
     func settle(_ subjects: [String: CrashSubjectRecord]) {
-        state.withLock {
-            $0.subjects = subjects
-            $0.shredAcknowledged = false
-        }
+        state.withLock { $0.subjects = subjects }
+    }
+
+    /// Clears the shred flag at the start of a trial.
+    func startTrial() {
+        state.withLock { $0.shredAcknowledged = false }
     }
 }

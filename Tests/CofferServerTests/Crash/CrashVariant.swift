@@ -8,7 +8,7 @@ enum CrashVariant: String, CaseIterable, Sendable {
     case dataRotation
     /// The operator rotates the master key (`MASTER ROTATE`) again and again.
     case masterRotation
-    /// The operator shreds another tenant (`TENANT SHRED`), just before the kill.
+    /// The operator shreds another tenant (`TENANT SHRED`) at a random moment before the kill.
     case tenantShred
 
     /// The command a rotation variant repeats.

@@ -40,7 +40,7 @@ final class DiskFullE2ETests: XCTestCase {
             {"listen": {"host": "127.0.0.1", "port": 0}, "paths": {"data": "\(disk.path)/data"}}
             """)
         var server = try installation.serve()
-        defer { server.terminate(signal: SIGKILL) }
+        defer { if server.child.process.isRunning { server.terminate(signal: SIGKILL) } }
         let op = try server.connect()
         try op.auth(try installation.operatorToken())
         let token = try E2EJSON.parse(okReply: try op.request("TENANT CREATE acme"))["token"]?.stringValue ?? ""
@@ -107,7 +107,7 @@ final class DiskFullE2ETests: XCTestCase {
             {"listen": {"host": "127.0.0.1", "port": 0}, "paths": {"data": "\(disk.path)/data"}}
             """)
         var server = try installation.serve()
-        defer { server.terminate(signal: SIGKILL) }
+        defer { if server.child.process.isRunning { server.terminate(signal: SIGKILL) } }
         let op = try server.connect()
         try op.auth(try installation.operatorToken())
         let token = try E2EJSON.parse(okReply: try op.request("TENANT CREATE acme"))["token"]?.stringValue ?? ""
