@@ -15,7 +15,7 @@
 #                       tenantShred); default all
 #   SCRATCH_PATH=.build swift build --scratch-path
 # Prints the figures line (`crash harness: N kill -9 trials ...`) and exits non-zero on any
-# lost or torn write, failed integrity check or other breach. Takes about 1.2 s per trial.
+# lost or torn write, failed integrity check or other breach. Takes about 0.6 s per trial.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -58,7 +58,8 @@ enum NetworkBenchmark {
     /// Runs the benchmark against `target`; `progress` receives a line at each step.
     static func measure(_ options: NetworkBenchmarkOptions, target: NetworkBenchmarkTarget,
                         progress: (String) -> Void = { _ in }) throws(NetworkBenchmarkError) -> NetworkBenchmarkReport {
-        let tenant = "bench-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        let tenant = "bench-" + String(repeating: "0", count: 8 - suffix.count) + suffix
         let token = try createTenant(tenant, target: target)
         var shredded = false
         do throws(NetworkBenchmarkError) {

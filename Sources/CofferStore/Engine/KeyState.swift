@@ -21,6 +21,8 @@ final class KeyState: Sendable {
         var tenants: [String: TenantEntry] = [:]
         var dataKeys: DataKeyCache
         var generation: UInt64 = 0
+        /// Writer transactions changing data keys that have not committed (or failed) yet.
+        var keyChangesInFlight = 0
     }
 
     private let state: Mutex<State>
@@ -84,7 +86,27 @@ final class KeyState: Sendable {
 
     func storeDataKeys(_ keys: SubjectKeys, subject: Int64, tenant: Int64, loadedAt generation: UInt64) {
         state.withLock { state in
-            if state.generation == generation { state.dataKeys.put(keys, tenant: tenant, for: subject) }
+            if state.generation == generation && state.keyChangesInFlight == 0 {
+                state.dataKeys.put(keys, tenant: tenant, for: subject)
+            }
+        }
+    }
+
+    /// Brackets a writer transaction that replaces data keys (re-encryption). Until `end`, no
+    /// data keys are cached: a reader's snapshot may predate the commit, and keys it loaded
+    /// there would outlive the change. Both calls bump the generation, so a load begun before
+    /// `end` can never be cached.
+    func beginDataKeyChange() {
+        state.withLock { state in
+            state.keyChangesInFlight += 1
+            state.generation += 1
+        }
+    }
+
+    func endDataKeyChange() {
+        state.withLock { state in
+            state.keyChangesInFlight -= 1
+            state.generation += 1
         }
     }
 

@@ -45,6 +45,8 @@ final class ReaderPool: Sendable {
     }
 
     private func snapshot<T>(_ core: VaultCore, _ body: (VaultCore) throws -> T) throws -> T {
+        core.snapshotGeneration = core.keyState.generation
+        defer { core.snapshotGeneration = nil }
         try core.vault.cachedStatement("BEGIN").runToCompletion()
         defer { try? core.vault.cachedStatement("COMMIT").runToCompletion() }
         return try body(core)

@@ -60,8 +60,7 @@ extension VaultCore {
         }
         try vault.run("UPDATE data_keys SET seals = ? WHERE subject_id = ? AND version = ?", Int64(rows.count), subject, Int64(newVersion))
         try vault.run("DELETE FROM data_keys WHERE subject_id = ? AND version < ?", subject, Int64(newVersion))
-        // Cached after commit only: a rolled-back transaction empties the cache (vaultTransaction).
-        keyState.forgetDataKeys(subject: subject, tenant: tenant.tenantID)
+        forgetDataKeys(subject: subject, tenant: tenant.tenantID)
     }
 
     /// Progress of the re-encryption jobs of one tenant, or of all tenants when `name` is nil.

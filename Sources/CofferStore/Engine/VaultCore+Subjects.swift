@@ -30,7 +30,7 @@ extension VaultCore {
         let tenant = try tenant(name).keys
         let id = try requireSubject(subject, of: tenant)
         try writeTransaction { try deleteSubjectRows(id) }
-        keyState.forgetDataKeys(subject: id, tenant: tenant.tenantID)
+        forgetDataKeys(subject: id, tenant: tenant.tenantID)
         try checkpointVault()
     }
 

@@ -40,6 +40,7 @@ extension VaultCore {
     /// After the outermost vault commit (its own, or a group's): the audit head is recorded in
     /// the keyring, and a WAL checkpoint a shred asked for runs.
     func transactionCommitted() throws {
+        closeDataKeyChange()
         auditCommitted(audit.head)
         if audit.checkpointVaultAfterCommit {
             audit.checkpointVaultAfterCommit = false
@@ -50,9 +51,28 @@ extension VaultCore {
 
     /// After the outermost vault transaction failed (its own, or a group's).
     func transactionFailed(restoring head: AuditHead) {
+        closeDataKeyChange()
         audit.head = head
         audit.checkpointVaultAfterCommit = false
         keyState.forgetAllDataKeys()
+    }
+
+    /// Drops a subject's cached data keys because this writer replaces or deletes them. Inside a
+    /// transaction, caching stays off until it ends (`KeyState.beginDataKeyChange`): a reader
+    /// whose snapshot predates the commit could otherwise put the old keys back.
+    func forgetDataKeys(subject: Int64, tenant: Int64) {
+        if vault.isInTransaction && !dataKeyChangeOpen {
+            keyState.beginDataKeyChange()
+            dataKeyChangeOpen = true
+        }
+        keyState.forgetDataKeys(subject: subject, tenant: tenant)
+    }
+
+    /// Ends the data-key change of the transaction that just committed or failed.
+    private func closeDataKeyChange() {
+        guard dataKeyChangeOpen else { return }
+        dataKeyChangeOpen = false
+        keyState.endDataKeyChange()
     }
 
     /// Truncates the vault WAL now, or right after the enclosing transaction commits.

@@ -30,10 +30,18 @@ final class VaultCore {
     /// readers carry a copy they never use for writing).
     var audit: AuditState
 
+    /// A data-key change is open in the current transaction (writer only; see `forgetDataKeys`).
+    var dataKeyChangeOpen = false
+
     /// Databases whose WAL truncation a long reader kept from completing (writer only).
     var pendingTruncations: Set<String> = []
 
     typealias TenantEntry = KeyState.TenantEntry
+
+    /// For a reader inside `ReaderPool`'s snapshot: the key-cache generation taken before the
+    /// snapshot began. Keys it loads from that snapshot may be older than a change committed
+    /// since, so they may be cached only if nothing was invalidated after this generation.
+    var snapshotGeneration: UInt64?
 
     /// A reader: its own connections (read-only by `query_only`), sharing the writer's keys
     /// (see `ReaderSource`).
@@ -97,7 +105,7 @@ final class VaultCore {
     /// The tenant's unwrapped keys and policy, from the cache or the keyring.
     func tenant(_ name: String) throws -> TenantEntry {
         if let entry = keyState.tenant(name) { return entry }
-        let generation = keyState.generation
+        let generation = snapshotGeneration ?? keyState.generation
         let master = self.master
         guard let row = try keyring.row("SELECT id, index_key, subject_self_edit FROM tenants WHERE name = ?", name),
               let id = row.int64(0), let wrappedIndex = row.blob(1) else {
@@ -158,7 +166,7 @@ final class VaultCore {
     /// The subject's unwrapped data keys, from the cache or the vault.
     func subjectKeys(_ subject: Int64, of tenant: TenantKeys) throws -> SubjectKeys {
         if let cached = keyState.dataKeys(subject: subject, tenant: tenant.tenantID) { return cached }
-        let generation = keyState.generation
+        let generation = snapshotGeneration ?? keyState.generation
         var keys: [UInt32: AESGCM] = [:]
         for row in try vault.rows("SELECT version, wrapped FROM data_keys WHERE subject_id = ?", subject) {
             guard let version = row.int64(0), let wrapped = row.blob(1) else { continue }

@@ -42,15 +42,9 @@ final class CrashHarnessTests: XCTestCase {
         XCTAssertGreaterThan(figures.acknowledgedRotations, 0, "some rotation must have been acknowledged")
     }
 
-    /// Skipped in CI until the engine bug it exposes is fixed: reads and writes racing a
-    /// re-encryption can cache a subject's data keys as they were before the batch committed
-    /// (the cache is invalidated inside the transaction, and readers take the cache generation
-    /// after their snapshot began), so reads answer `ERR INTERNAL` ("unknown data key version")
-    /// and a `SET` can seal a value under a deleted key. Set `COFFER_CRASH_KNOWN_BUGS=1` to run it.
+    /// Reads and writes racing a re-encryption, then `kill -9`: this found the stale data-key
+    /// cache bug (docs/RELIABILITY.md), fixed since.
     func testKillNineDuringDataRotationLosesNoAcknowledgedWrite() throws {
-        guard ProcessInfo.processInfo.environment["COFFER_CRASH_KNOWN_BUGS"] == "1" else {
-            throw XCTSkip("known engine bug: stale data-key cache during re-encryption (docs/RELIABILITY.md)")
-        }
         let figures = try run([.dataRotation, .writes, .dataRotation, .masterRotation])
         XCTAssertGreaterThan(figures.acknowledgedRotations, 0, "some rotation must have been acknowledged")
     }
