@@ -9,6 +9,7 @@ enum BenchCommand {
         switch arguments.first {
         case "engine": return EngineBenchmark.run(arguments.dropFirst())
         case "rotation": return RotationBenchmark.run(arguments.dropFirst())
+        case "growth": return GrowthBenchmark.run(arguments.dropFirst())
         case "net": return NetworkBenchmark.run(arguments.dropFirst())
         default: return Output.usageError("unknown benchmark \(arguments.first!)", help: HelpText.bench)
         }

@@ -153,6 +153,7 @@ enum HelpText {
     static let bench = """
         Usage: coffer bench engine   [--dir PATH] [--fields N] [--shred-sizes N,N,...]
                coffer bench rotation [--dir PATH] [--subjects N] [--tenants N]
+               coffer bench growth   [--sizes N,N,...]
                coffer bench net      [options]   (see: coffer bench net --help)
 
         Measures the vault engine directly (no network): SET and GET operations per second on
@@ -161,6 +162,8 @@ enum HelpText {
         `rotation` measures KEY ROTATE with N subjects (default 100000), MASTER ROTATE with N
         tenants (default 10000), and DATA ROTATE in fields per second while a reader keeps
         reading. Both use a temporary directory unless --dir is given.
+        `growth` starts a server per size (default 10000,100000,1000000 fields) and measures
+        GET latency, SET throughput of 16 clients, server memory and memory per idle connection.
         `net` measures a running server over TLS with many pipelining clients.
         """
 

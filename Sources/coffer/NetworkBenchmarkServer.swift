@@ -1,5 +1,6 @@
 import CofferClient
 import CofferServer
+import CofferStore
 import Foundation
 
 /// The server `--start-server` runs inside the benchmark's own process: a fresh `CofferService`
@@ -34,6 +35,9 @@ final class NetworkBenchmarkServer {
     }
 
     deinit { stop() }
+
+    /// The server's vault, for loading data directly (`coffer bench growth`).
+    var vault: Vault { service.vault }
 
     /// How to reach it: loopback, its port, its own certificate, its operator token file.
     var target: NetworkBenchmarkTarget {
