@@ -67,6 +67,9 @@ fi
 redis-server --version | grep -q ' v=7\.' || die "redis-server is not version 7: $(redis-server --version)"
 "$PG_BIN/postgres" --version | grep -q ' 15\.' || die "PostgreSQL 15 not found in $PG_BIN"
 
+# Other work on the machine skews every figure: the load average is printed with the table.
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # ---------------------------------------------------------------- workspace and cleanup
 WORK=$(mktemp -d /tmp/coffer-peers.XXXXXX)
 chmod 755 "$WORK"
@@ -137,10 +140,15 @@ RESULTS=$WORK/results.tsv   # workload  system  shape  ops/s  p99-ms
 record() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >> "$RESULTS"; log "result: $*"; }
 
 # ---------------------------------------------------------------- Coffer
-if [[ -z ${COFFER_BIN:-} ]]; then
-    log "building coffer (release)"
+# The commit the binary is built from, taken now: the tree may move while the script runs.
+COFFER_COMMIT=$(git -C "$REPO" log --oneline -1 2>/dev/null | cut -c1-60)
+if [[ -n ${COFFER_BIN:-} ]]; then
+    COFFER_LABEL="$COFFER_BIN (tree at $COFFER_COMMIT)"
+else
+    log "building coffer (release) at $COFFER_COMMIT"
     (cd "$REPO" && swift build -c release --product coffer --scratch-path "${SCRATCH_PATH:-.build}" >&2)
     COFFER_BIN=$(cd "$REPO" && swift build -c release --scratch-path "${SCRATCH_PATH:-.build}" --show-bin-path)/coffer
+    COFFER_LABEL="release build at $COFFER_COMMIT"
 fi
 [[ -x $COFFER_BIN ]] || die "no coffer binary at $COFFER_BIN"
 
@@ -297,7 +305,9 @@ value_of() { awk -F'\t' -v w="$1" -v s="$2" -v p="$3" '$1 == w && $2 == s && $3 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 echo
 echo "Coffer and peers over TLS on loopback: $CLIENTS clients, $SUBJECTS subjects, values of 20 to 120 bytes"
-echo "coffer $(git -C "$REPO" log --oneline -1 2>/dev/null | cut -c1-60); $REQUESTS requests per Coffer phase, $REDIS_REQUESTS per Redis phase, $PG_SECONDS s per pgbench phase"
+echo "coffer: $COFFER_LABEL"
+echo "$REQUESTS requests per Coffer phase, $REDIS_REQUESTS per Redis phase, $PG_SECONDS s per pgbench phase"
+echo "load average (1, 5, 15 min): $LOAD_AT_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "machine: $(nproc) cores, $(sed -nE 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
 echo
 printf '| %-8s | %-25s | %-9s | %10s | %9s | %-34s |\n' workload system clients×P ops/s "p99 ms" "Coffer / peer, ops/s"

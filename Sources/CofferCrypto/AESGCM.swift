@@ -12,8 +12,10 @@ public final class AESGCM: Sendable {
     /// Bytes a sealed box adds to its plaintext: nonce and tag.
     public static let overhead = nonceByteCount + tagByteCount
 
-    /// Encrypt and decrypt contexts, guarded together: an `EVP_CIPHER_CTX` is not thread-safe.
-    private let contexts: Mutex<Contexts>
+    /// Encrypt and decrypt contexts, guarded together by `lock`: an `EVP_CIPHER_CTX` is not
+    /// thread-safe.
+    private let contexts: Contexts
+    private let lock = PlainLock()
     private let sealCount = Atomic<UInt64>(0)
 
     /// Builds keyed contexts for `key`. The key bytes are copied into OpenSSL's own key schedule,
@@ -26,7 +28,7 @@ public final class AESGCM: Sendable {
             EVP_CIPHER_CTX_free(encrypt)
             throw error
         }
-        contexts = Mutex(Contexts(encrypt: encrypt, decrypt: decrypt))
+        contexts = Contexts(encrypt: encrypt, decrypt: decrypt)
     }
 
     /// How many seals this key has performed since it was loaded.
@@ -45,7 +47,7 @@ public final class AESGCM: Sendable {
         sealCount.add(1, ordering: .relaxed)
         let result: Result<[UInt8], CryptoError> = plaintext.withByteBuffer { input in
             associatedData.withByteBuffer { aad in
-                contexts.withLock { contexts in
+                lock.withLock {
                     Result { () throws(CryptoError) in try contexts.seal(input, nonce: nonce, aad: aad) }
                 }
             }
@@ -58,7 +60,7 @@ public final class AESGCM: Sendable {
     public func open(_ sealed: some ContiguousByteSource, authenticating associatedData: some ContiguousByteSource) throws(CryptoError) -> SecureBytes {
         let result: Result<SecureBytes, CryptoError> = sealed.withByteBuffer { box in
             associatedData.withByteBuffer { aad in
-                contexts.withLock { contexts in
+                lock.withLock {
                     Result { () throws(CryptoError) in try contexts.open(box, aad: aad) }
                 }
             }
@@ -70,7 +72,7 @@ public final class AESGCM: Sendable {
 extension AESGCM {
     /// The two keyed contexts, freed in `deinit`.
     ///
-    /// `@unchecked Sendable`: the contexts are only ever touched inside `AESGCM.contexts.withLock`,
+    /// `@unchecked Sendable`: the contexts are only ever touched inside `AESGCM.lock.withLock`,
     /// so no two threads use them at once.
     final class Contexts: @unchecked Sendable {
         let encrypt: OpaquePointer

@@ -1,5 +1,4 @@
 import COpenSSL
-import Synchronization
 
 /// HMAC-SHA256 under one key, keyed once and duplicated per message.
 ///
@@ -8,8 +7,9 @@ import Synchronization
 public final class HMACSHA256: Sendable {
     public static let byteCount = 32
 
-    /// A keyed `EVP_MAC_CTX` used only as a template for `EVP_MAC_CTX_dup`.
-    private let template: Mutex<Template>
+    /// A keyed `EVP_MAC_CTX` used only as a template for `EVP_MAC_CTX_dup`, under `lock`.
+    private let template: Template
+    private let lock = PlainLock()
 
     public convenience init(key: SymmetricKey) throws(CryptoError) {
         try self.init(keyBytes: key.bytes)
@@ -34,13 +34,13 @@ public final class HMACSHA256: Sendable {
             EVP_MAC_CTX_free(context)
             throw CryptoError.drainingQueue(operation: "EVP_MAC_init")
         }
-        template = Mutex(Template(context: context))
+        template = Template(context: context)
     }
 
     /// The 32-byte MAC of `message`.
     public func authenticate(_ message: some ContiguousByteSource) throws(CryptoError) -> [UInt8] {
         let result: Result<[UInt8], CryptoError> = message.withByteBuffer { input in
-            guard let context = template.withLock({ EVP_MAC_CTX_dup($0.context) }) else {
+            guard let context = lock.withLock({ EVP_MAC_CTX_dup(template.context) }) else {
                 return .failure(CryptoError.drainingQueue(operation: "EVP_MAC_CTX_dup"))
             }
             defer { EVP_MAC_CTX_free(context) }
@@ -65,7 +65,7 @@ public final class HMACSHA256: Sendable {
 extension HMACSHA256 {
     /// Owns the keyed template context and frees (and so wipes) it.
     ///
-    /// `@unchecked Sendable`: only touched inside `HMACSHA256.template.withLock`.
+    /// `@unchecked Sendable`: only touched inside `HMACSHA256.lock.withLock`.
     final class Template: @unchecked Sendable {
         let context: OpaquePointer
         init(context: OpaquePointer) { self.context = context }

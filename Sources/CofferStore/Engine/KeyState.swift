@@ -1,5 +1,4 @@
 import CofferCrypto
-import Synchronization
 
 /// What the writer and every reader share: the master key versions, the operator token digest,
 /// and the caches of unwrapped tenant and subject keys. Thread-safe.
@@ -8,7 +7,10 @@ import Synchronization
 /// entries when a shred, a rotation or a policy change makes them stale. Every such drop bumps a
 /// generation, and a reader's put only lands if the generation has not moved since the reader
 /// began loading: a key destroyed while a reader was loading it can never come back.
-final class KeyState: Sendable {
+///
+/// `@unchecked Sendable`: `unlockedState` is only touched inside `withLock`, under `lock` (a
+/// `PlainLock`: every read takes this lock a few times, and readers run in parallel).
+final class KeyState: @unchecked Sendable {
     /// A cached tenant: its unwrapped keys and its policy.
     struct TenantEntry: Sendable {
         let keys: TenantKeys
@@ -25,44 +27,49 @@ final class KeyState: Sendable {
         var keyChangesInFlight = 0
     }
 
-    private let state: Mutex<State>
+    private let lock = PlainLock()
+    private var unlockedState: State
 
     init(master: MasterKeyring, dataKeyCacheSize: Int) {
-        state = Mutex(State(master: master, dataKeys: DataKeyCache(capacity: dataKeyCacheSize)))
+        unlockedState = State(master: master, dataKeys: DataKeyCache(capacity: dataKeyCacheSize))
+    }
+
+    private func withLock<T>(_ body: (inout State) -> T) -> T {
+        lock.withLock { body(&unlockedState) }
     }
 
     var master: MasterKeyring {
-        get { state.withLock { $0.master } }
+        get { withLock { $0.master } }
     }
 
     func setMaster(_ master: MasterKeyring) {
-        state.withLock { $0.master = master }
+        withLock { $0.master = master }
     }
 
     var operatorTokenDigest: [UInt8]? {
-        get { state.withLock { $0.operatorTokenDigest } }
-        set { state.withLock { $0.operatorTokenDigest = newValue } }
+        get { withLock { $0.operatorTokenDigest } }
+        set { withLock { $0.operatorTokenDigest = newValue } }
     }
 
     /// The current generation; pass it back to a `store…` call after loading from the database.
-    var generation: UInt64 { state.withLock { $0.generation } }
+    var generation: UInt64 { withLock { $0.generation } }
 
     // MARK: Tenants
 
     func tenant(_ name: String) -> TenantEntry? {
-        state.withLock { $0.tenants[name] }
+        withLock { $0.tenants[name] }
     }
 
     /// Caches a tenant loaded from the keyring, unless something was invalidated since `generation`.
     func storeTenant(_ entry: TenantEntry, name: String, loadedAt generation: UInt64) {
-        state.withLock { state in
+        withLock { state in
             if state.generation == generation { state.tenants[name] = entry }
         }
     }
 
     /// Drops a tenant's cached keys (rotation, policy change) and bumps the generation.
     func forgetTenant(_ name: String) {
-        state.withLock { state in
+        withLock { state in
             state.tenants[name] = nil
             state.generation += 1
         }
@@ -71,7 +78,7 @@ final class KeyState: Sendable {
     /// Drops a shredded tenant and all its subjects' keys; returns the detached keys so the
     /// caller can release them outside any lock.
     func shredTenant(_ name: String, id: Int64) -> [SubjectKeys] {
-        state.withLock { state in
+        withLock { state in
             state.tenants[name] = nil
             state.generation += 1
             return state.dataKeys.remove(tenant: id)
@@ -81,11 +88,11 @@ final class KeyState: Sendable {
     // MARK: Subject data keys
 
     func dataKeys(subject: Int64, tenant: Int64) -> SubjectKeys? {
-        state.withLock { $0.dataKeys.get(subject, tenant: tenant) }
+        withLock { $0.dataKeys.get(subject, tenant: tenant) }
     }
 
     func storeDataKeys(_ keys: SubjectKeys, subject: Int64, tenant: Int64, loadedAt generation: UInt64) {
-        state.withLock { state in
+        withLock { state in
             if state.generation == generation && state.keyChangesInFlight == 0 {
                 state.dataKeys.put(keys, tenant: tenant, for: subject)
             }
@@ -97,21 +104,21 @@ final class KeyState: Sendable {
     /// there would outlive the change. Both calls bump the generation, so a load begun before
     /// `end` can never be cached.
     func beginDataKeyChange() {
-        state.withLock { state in
+        withLock { state in
             state.keyChangesInFlight += 1
             state.generation += 1
         }
     }
 
     func endDataKeyChange() {
-        state.withLock { state in
+        withLock { state in
             state.keyChangesInFlight -= 1
             state.generation += 1
         }
     }
 
     func forgetDataKeys(subject: Int64, tenant: Int64) {
-        state.withLock { state in
+        withLock { state in
             state.dataKeys.remove(subject: subject, tenant: tenant)
             state.generation += 1
         }
@@ -119,7 +126,7 @@ final class KeyState: Sendable {
 
     /// Empties the data-key cache: after a failed write, whose cached keys must not outlive it.
     func forgetAllDataKeys() {
-        state.withLock { state in
+        withLock { state in
             state.dataKeys.removeAll()
             state.generation += 1
         }

@@ -1,6 +1,5 @@
 import CofferCrypto
 import Dispatch
-import Synchronization
 
 /// Reader cores, each with its own database connections, so reads run beside the writer (WAL
 /// lets readers proceed during a commit) and beside each other.
@@ -13,14 +12,26 @@ import Synchronization
 final class ReaderPool: Sendable {
     /// A reader core checked out by one thread at a time.
     ///
-    /// `@unchecked Sendable`: the pool hands each box to one thread at a time (under `idle`'s
-    /// lock), and only that thread touches the core until it gives the box back.
+    /// `@unchecked Sendable`: the pool hands each box to one thread at a time (through
+    /// `IdleReaders`), and only that thread touches the core until it gives the box back.
     final class Reader: @unchecked Sendable {
         let core: VaultCore
         init(core: VaultCore) { self.core = core }
     }
 
-    private let idle = Mutex<[Reader]>([])
+    /// Readers not checked out, under `lock` (a `PlainLock`: taken twice per read).
+    private let idle = IdleReaders()
+    /// The idle readers.
+    ///
+    /// `@unchecked Sendable`: `readers` is only touched under `lock`.
+    final class IdleReaders: @unchecked Sendable {
+        private let lock = PlainLock()
+        private var readers: [Reader] = []
+
+        func take() -> Reader? { lock.withLock { readers.popLast() } }
+        func give(_ reader: Reader) { lock.withLock { readers.append(reader) } }
+    }
+
     private let permits: DispatchSemaphore
     private let makeReader: @Sendable () throws -> VaultCore
 
@@ -32,8 +43,8 @@ final class ReaderPool: Sendable {
     func perform<T: Sendable>(_ body: (VaultCore) throws -> T) throws -> T {
         permits.wait()
         defer { permits.signal() }
-        let reader = try idle.withLock { $0.popLast() } ?? Reader(core: makeReader())
-        defer { idle.withLock { $0.append(reader) } }
+        let reader = try idle.take() ?? Reader(core: makeReader())
+        defer { idle.give(reader) }
         do {
             return try snapshot(reader.core, body)
         } catch let error as VaultError {
