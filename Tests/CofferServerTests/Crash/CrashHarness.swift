@@ -30,13 +30,13 @@ final class CrashHarness {
     private let operatorToken: String
     private let tenantToken: String
     private let ledger = CrashLedger()
-    private var random: CrashRandom
+    private var random: SeededGenerator
 
     /// Bootstraps a fresh installation and creates the writers' tenant.
     init(seed: UInt64, settings: Settings = Settings()) throws {
         self.seed = seed
         self.settings = settings
-        random = CrashRandom(seed: seed)
+        random = SeededGenerator(seed: seed)
         installation = try E2EInstallation()
         server = try installation.serve()
         operatorToken = try installation.operatorToken()

@@ -18,7 +18,7 @@ struct CrashWriter: Sendable {
     static func subject(writer: Int, number: Int) -> String { "w\(writer)-s\(number)" }
 
     func run() {
-        var random = CrashRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         guard let connection = try? CofferConnection(configuration: client) else { return }
         defer { connection.close() }
         do {

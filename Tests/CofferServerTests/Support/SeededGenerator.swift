@@ -1,6 +1,6 @@
-/// SplitMix64: a small, fast, seeded random number generator, so that a failing abuse run can
-/// be repeated exactly from the seed it reports.
-struct SeededGenerator: RandomNumberGenerator {
+/// SplitMix64: a small, fast, seeded random number generator, so that a failing abuse or crash
+/// run can be repeated exactly from the seed it reports (`COFFER_ABUSE_SEED`, `COFFER_CRASH_SEED`).
+struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     init(seed: UInt64) {
@@ -20,5 +20,10 @@ extension SeededGenerator {
     /// A number in `0..<bound` (`bound` > 0).
     mutating func below(_ bound: Int) -> Int {
         Int(next() % UInt64(bound))
+    }
+
+    /// A uniformly distributed number of seconds in `range`.
+    mutating func seconds(_ range: ClosedRange<Double>) -> Double {
+        Double.random(in: range, using: &self)
     }
 }
