@@ -11,7 +11,7 @@ extension Database {
     /// transaction open, the copy is of that snapshot. On failure the partial copy is removed.
     /// Call `finishSnapshot(_:)` on the copy afterwards, once the source's snapshot is released.
     ///
-    /// Why one backup step for the whole file, unlike `backup(to:)` (256 pages per step): between
+    /// Why one backup step for the whole file rather than small steps of pages: between
     /// two steps the source's read lock is released, and a write by another process (the running
     /// server) restarts the copy from the first page, so under steady traffic a large vault might
     /// never finish. One step copies inside a single WAL read transaction: the server keeps

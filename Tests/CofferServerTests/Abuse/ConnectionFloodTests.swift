@@ -28,7 +28,7 @@ final class ConnectionFloodTests: E2ETestCase {
             $0.maxConnections = self.cap
             $0.idleTimeoutSeconds = 1
         }
-        let flood = try (0..<40).map { _ in try E2EPlainSocket(port: server.port) }
+        let flood = try (0..<40).map { _ in try PlainSocket(port: server.port) }
         let start = Date()
         for socket in flood {
             XCTAssertTrue(socket.readUntilClosed(timeout: max(0.1, 6 - Date().timeIntervalSince(start))).closed,
@@ -46,7 +46,7 @@ final class ConnectionFloodTests: E2ETestCase {
         }
         var random = SeededGenerator(seed: AbuseBudget.seed)
         for round in 0..<50 {
-            let socket = try E2EPlainSocket(port: server.port)
+            let socket = try PlainSocket(port: server.port)
             socket.send(bytes: (0..<(1 + random.below(2048) as Int)).map { _ in UInt8(truncatingIfNeeded: random.next()) })
             XCTAssertTrue(socket.readUntilClosed(timeout: 5).closed, "junk round \(round) ends in a close")
         }

@@ -47,7 +47,7 @@ final class ListenerLifecycleTests: XCTestCase {
 
     func testTCPClientThatNeverHandshakesIsDropped() throws {
         let server = try TLSEchoServer(idleTimeout: 0.5)
-        let raw = try TLSRawTCPClient(port: server.port)
+        let raw = try PlainSocket(port: server.port)
         let start = Date()
         let (bytes, closed) = raw.readUntilClosed(timeout: 5)
         XCTAssertTrue(closed)

@@ -68,7 +68,7 @@ final class TLSHandshakeTests: XCTestCase {
 
     func testPlaintextClientIsDisconnectedAndServerKeepsServing() throws {
         let server = try TLSEchoServer()
-        let raw = try TLSRawTCPClient(port: server.port)
+        let raw = try PlainSocket(port: server.port)
         raw.send("PING\n")
         let (bytes, closed) = raw.readUntilClosed(timeout: 5)
         XCTAssertTrue(closed, "the server closes a plaintext connection")

@@ -135,55 +135,6 @@ final class TLSEchoServer {
     }
 }
 
-/// A plain TCP client (no TLS), for plaintext and never-handshaking peers.
-final class TLSRawTCPClient {
-    private let descriptor: Int32
-
-    init(port: Int) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw POSIXError(.EIO) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard result == 0 else {
-            Glibc.close(descriptor)
-            throw POSIXError(.ECONNREFUSED)
-        }
-    }
-
-    deinit {
-        Glibc.close(descriptor)
-    }
-
-    func send(_ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, 0) }
-    }
-
-    /// Reads until the server closes the connection (EOF or reset) or `timeout` passes.
-    /// Returns the bytes received and whether the connection was closed by the server.
-    func readUntilClosed(timeout: Double) -> (bytes: [UInt8], closed: Bool) {
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while Date() < deadline {
-            var descriptorSet = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            let remaining = Int32(max(1, deadline.timeIntervalSinceNow * 1000))
-            guard poll(&descriptorSet, 1, remaining) > 0 else { continue }
-            let count = recv(descriptor, &buffer, buffer.count, 0)
-            if count <= 0 { return (received, true) }
-            received.append(contentsOf: buffer[0..<count])
-        }
-        return (received, false)
-    }
-}
-
 /// Runs `body` on a new thread and returns a semaphore signalled when it ends.
 func tlsRunOnThread(_ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
     let done = DispatchSemaphore(value: 0)

@@ -24,7 +24,8 @@ final class BackupTests: SQLiteTestCase {
         try source.run("INSERT INTO t VALUES (?, ?)", 9999, [UInt8]([1, 2, 3]))  // still only in the WAL
         let destination = path("backup.db")
 
-        try source.backup(to: destination)
+        try source.snapshot(to: destination)
+        try Database.finishSnapshot(destination)
 
         XCTAssertEqual(try permissions(of: destination), 0o600)
         let copy = try Database(path: destination, mode: .readOnly)
@@ -41,7 +42,7 @@ final class BackupTests: SQLiteTestCase {
         let destination = path("existing.db")
         XCTAssertTrue(FileManager.default.createFile(atPath: destination, contents: Data("keep me".utf8)))
 
-        XCTAssertNotNil(sqliteError { () throws(SQLiteError) in try source.backup(to: destination) })
+        XCTAssertNotNil(sqliteError { () throws(SQLiteError) in try source.snapshot(to: destination) })
         XCTAssertEqual(FileManager.default.contents(atPath: destination), Data("keep me".utf8))
     }
 

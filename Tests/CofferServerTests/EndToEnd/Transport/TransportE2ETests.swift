@@ -25,7 +25,7 @@ final class TransportE2ETests: E2ETestCase {
     func testPlaintextClientGetsNoReplyAndAClosedSocketWhileOthersKeepWorking() throws {
         let server = try startServer()
         let bystander = try server.connectAsOperator()
-        let plain = try E2EPlainSocket(port: server.port)
+        let plain = try PlainSocket(port: server.port)
         plain.send("PING\n")
         let (bytes, closed) = plain.readUntilClosed(timeout: 5)
         XCTAssertTrue(closed, "the server closes a plaintext connection")
@@ -98,7 +98,7 @@ final class TransportE2ETests: E2ETestCase {
 
     func testConnectionThatNeverHandshakesIsClosedAfterTheIdleTimeout() throws {
         let server = try startServer { $0.idleTimeoutSeconds = 1 }
-        let silent = try E2EPlainSocket(port: server.port)
+        let silent = try PlainSocket(port: server.port)
         let start = Date()
         let (_, closed) = silent.readUntilClosed(timeout: 5)
         XCTAssertTrue(closed, "the server gives up on a peer that never starts the handshake")
@@ -109,7 +109,7 @@ final class TransportE2ETests: E2ETestCase {
 
     func testConnectionThatStallsInTheMiddleOfTheHandshakeIsClosedAfterTheIdleTimeout() throws {
         let server = try startServer { $0.idleTimeoutSeconds = 1 }
-        let stalled = try E2EPlainSocket(port: server.port)
+        let stalled = try PlainSocket(port: server.port)
         // The header of a TLS handshake record announcing 512 bytes, then nothing.
         stalled.send(bytes: [0x16, 0x03, 0x01, 0x02, 0x00, 0x01])
         let start = Date()

@@ -3,8 +3,9 @@ import Foundation
 import Glibc
 #endif
 
-/// A plain TCP connection to a loopback port, for peers that never speak TLS.
-final class E2EPlainSocket {
+/// A plain TCP connection to a loopback port, for peers that never speak TLS (plaintext,
+/// junk, never-handshaking clients). Shared by the TLS and the end-to-end tests.
+final class PlainSocket {
     private let descriptor: Int32
 
     init(port: Int) throws {
