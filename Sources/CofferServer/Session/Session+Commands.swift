@@ -2,36 +2,38 @@ import CofferProtocol
 import CofferStore
 
 extension Session {
-    /// Runs one parsed command for this session's principal.
+    /// Runs one parsed command for this session's principal; a `SET` or `DEL` only starts (its
+    /// reply waits for its group commit, see `Session+Pipeline.swift`).
     ///
     /// Every command of an authenticated session is audited except `PING`, `HELLO`, `WHOAMI` and
     /// `AUDIT`: a change with its record in the same transaction; a read, a rotation or a refusal
     /// with a record queued for the writer's next group commit (see `Vault.recordAudit`).
-    func execute(_ command: Command) throws -> Outcome {
+    func execute(_ command: Command) throws -> Execution {
         switch command {
         case .ping:
-            return Outcome(reply: .okValue(.string("PONG")))
+            return .done(.okValue(.string("PONG")))
         case .hello:
-            return Outcome(reply: .okValue(.object([("server", .string("coffer")), ("version", .string(version)), ("protocol", .int(1))])))
+            return .done(.okValue(.object([("server", .string("coffer")), ("version", .string(version)), ("protocol", .int(1))])))
         case .auth(let token):
             return try authenticate(token: token)
         case .whoami:
-            return Outcome(reply: .okValue(Self.identity(try currentPrincipal())))
+            return .done(.okValue(Self.identity(try currentPrincipal())))
         case .quit:
             if let principal = try currentPrincipal() {
                 recordAudit(Self.auditEvent(for: command, by: principal), result: AuditEvent.ok)
             }
-            return Outcome(reply: .ok, close: true)
+            return .done(.ok, close: true)
         default:
             break
         }
         guard let principal = try currentPrincipal() else { throw CommandRefusal.authRequired }
         if case .audit(let limit) = command {
-            return Outcome(reply: try auditTrail(limit: limit, as: principal))
+            return .done(try auditTrail(limit: limit, as: principal))
         }
         let event = Self.auditEvent(for: command, by: principal)
         do {
-            return Outcome(reply: try executeAuthenticated(command, as: principal, audit: event))
+            if let write = try startWrite(command, as: principal, audit: event) { return .pending(write, event) }
+            return .done(try executeAuthenticated(command, as: principal, audit: event))
         } catch {
             if let result = Self.auditResult(for: error) { recordAudit(event, result: result) }
             throw error
@@ -79,14 +81,6 @@ extension Session {
             try vault.shredSubject(subject, tenant: tenant, audit: event)
             return .okValue(.object([("subject", .string(subject)), ("shredded", .bool(true))]))
 
-        case .set(let subject, let pairs):
-            let access = try requireAccess(principal, to: subject, editing: true)
-            try Identifier.checkSubject(subject)
-            for pair in pairs { try Identifier.checkField(pair.field) }
-            let values = pairs.map { CofferStore.FieldValue(field: $0.field, value: $0.value) }
-            try vault.set(subject: subject, pairs: values, tenant: access.tenant, createSubject: access.isTenantAdmin, audit: event)
-            return .ok
-
         case .get(let subject, let field):
             let access = try requireAccess(principal, to: subject, editing: false)
             try Identifier.checkSubject(subject)
@@ -94,13 +88,6 @@ extension Session {
             let value = try vault.get(subject: subject, field: field, tenant: access.tenant)
             vault.recordAudit(event)
             return .okValue(.string(value))
-
-        case .del(let subject, let field):
-            let access = try requireAccess(principal, to: subject, editing: true)
-            try Identifier.checkSubject(subject)
-            try Identifier.checkField(field)
-            try vault.delete(subject: subject, field: field, tenant: access.tenant, audit: event)
-            return .ok
 
         case .export(let subject):
             let access = try requireAccess(principal, to: subject, editing: false)
@@ -193,8 +180,28 @@ extension Session {
                 .object([("subject", .string(request.subject)), ("request", .string("erasure")), ("time", .string(request.time))])
             }))
 
-        case .ping, .hello, .auth, .whoami, .quit, .audit:
-            throw CommandRefusal.notImplemented
+        case .ping, .hello, .auth, .whoami, .quit, .audit, .set, .del:
+            throw CommandRefusal.notImplemented  // answered by `execute` and `startWrite`
+        }
+    }
+
+    /// `SET` and `DEL`: checked here, then handed to the writer without waiting, so that the
+    /// writes a connection pipelines share one group commit. Nil for every other command.
+    private func startWrite(_ command: Command, as principal: Principal, audit event: AuditEvent) throws -> PendingWrite? {
+        switch command {
+        case .set(let subject, let pairs):
+            let access = try requireAccess(principal, to: subject, editing: true)
+            try Identifier.checkSubject(subject)
+            for pair in pairs { try Identifier.checkField(pair.field) }
+            let values = pairs.map { CofferStore.FieldValue(field: $0.field, value: $0.value) }
+            return vault.startSet(subject: subject, pairs: values, tenant: access.tenant, createSubject: access.isTenantAdmin, audit: event)
+        case .del(let subject, let field):
+            let access = try requireAccess(principal, to: subject, editing: true)
+            try Identifier.checkSubject(subject)
+            try Identifier.checkField(field)
+            return vault.startDelete(subject: subject, field: field, tenant: access.tenant, audit: event)
+        default:
+            return nil
         }
     }
 

@@ -4,17 +4,24 @@ import Foundation
 
 /// The state of one client connection: who it is, and how many times it failed to say so.
 ///
-/// `handle(line:)` turns one request line into at most one reply, applying the contract's
-/// error precedence: lexing and parsing (`SYNTAX`, `UNKNOWN_COMMAND`) first, then
+/// `receive(line:)` turns each request line into one reply (none for a blank line), applying
+/// the contract's error precedence: lexing and parsing (`SYNTAX`, `UNKNOWN_COMMAND`) first, then
 /// `AUTH_REQUIRED`, `FORBIDDEN`, `INVALID`, and finally what the vault says (`NOT_FOUND`,
 /// `EXISTS`). Used by one connection thread only.
 final class Session {
-    /// What the connection does after a request.
+    /// What the connection does after a request line.
     struct Outcome: Equatable {
-        /// The reply to send; nil for a blank line.
-        var reply: Reply?
-        /// Close the connection once the reply is sent.
+        /// The replies now due, in request order: none for a blank line or a write still in
+        /// flight; more than one when earlier writes were settled first.
+        var replies: [Reply] = []
+        /// Close the connection once the replies are sent.
         var close = false
+    }
+
+    /// What running one command gave: a reply now, or a write whose reply waits for its commit.
+    enum Execution {
+        case done(Reply, close: Bool = false)
+        case pending(PendingWrite, AuditEvent)
     }
 
     static let maximumFailedAuthentications = 3
@@ -29,25 +36,12 @@ final class Session {
     private var tokenDigest: [UInt8]?
     private var checkedEpoch: UInt64 = 0
     private var failedAuthentications = 0
+    /// Replies owed for earlier lines, in request order (`Session+Pipeline.swift`).
+    var awaited: [AwaitedReply] = []
 
     init(vault: Vault, version: String) {
         self.vault = vault
         self.version = version
-    }
-
-    func handle(line: some Collection<UInt8>) -> Outcome {
-        let command: Command
-        do {
-            guard let parsed = try RequestParser.parse(line: line) else { return Outcome(reply: nil) }
-            command = parsed
-        } catch {
-            return Outcome(reply: Reply(error))
-        }
-        do {
-            return try execute(command)
-        } catch {
-            return Outcome(reply: reply(for: error))
-        }
     }
 
     /// The current principal, after re-checking the token if anything may have invalidated it.
@@ -66,7 +60,7 @@ final class Session {
     ///
     /// A failed `AUTH` is audited in the service's trail; a successful one is audited when the
     /// session was authenticated already (a command from an authenticated session).
-    func authenticate(token: String) throws(VaultError) -> Outcome {
+    func authenticate(token: String) throws(VaultError) -> Execution {
         let previous = try currentPrincipal()
         let epoch = vault.authEpoch
         let digest = try vault.tokenDigest(Array(token.utf8))
@@ -80,13 +74,13 @@ final class Session {
             Thread.sleep(forTimeInterval: Self.failedAuthenticationDelaySeconds * Double(failedAuthentications))
             ServiceLog.warning("failed AUTH (\(failedAuthentications) on this connection\(close ? ", closing" : ""))")
             recordAudit(AuditEvent(actor: nil, action: "AUTH"), result: ErrorCode.authFailed.rawValue)
-            return Outcome(reply: .error(.authFailed, "unknown, revoked or replaced token"), close: close)
+            return .done(.error(.authFailed, "unknown, revoked or replaced token"), close: close)
         }
         if let previous { recordAudit(AuditEvent(actor: previous, action: "AUTH"), result: AuditEvent.ok) }
         principal = found
         tokenDigest = digest
         checkedEpoch = epoch
-        return Outcome(reply: .okValue(Self.identity(found)))
+        return .done(.okValue(Self.identity(found)))
     }
 
     /// The JSON that `AUTH` and `WHOAMI` answer with.
@@ -100,7 +94,7 @@ final class Session {
         }
     }
 
-    private func reply(for error: any Error) -> Reply {
+    func reply(for error: any Error) -> Reply {
         switch error {
         case let error as CommandRefusal:
             return .error(error.code, error.message)

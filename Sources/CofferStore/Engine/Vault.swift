@@ -23,6 +23,8 @@ import Glibc
 public final class Vault: Sendable {
     private let writer: WriteQueue
     private let readers: ReaderPool
+    /// Checkpoints the vault WAL beside the writer (nil if the writer has no WAL monitor).
+    private let checkpointer: WALCheckpointer?
     private let keyState: KeyState
     private let tokenKey: HMACSHA256
     /// The audit trail's clock (replaceable in tests through the configuration).
@@ -54,6 +56,7 @@ public final class Vault: Sendable {
         // Readers copy what they share before the writer thread takes the core over; their
         // connections are opened lazily, after the writer has migrated the schema.
         let readerSource = ReaderSource(writer: core)
+        checkpointer = core.walMonitor.map { WALCheckpointer(path: configuration.vaultPath, monitor: $0) }
         readers = ReaderPool(maximumReaders: configuration.maximumReaders) { try readerSource.makeReader() }
         let due = BudgetRotations()
         writer = WriteQueue(core: core) { core in
@@ -127,15 +130,28 @@ public final class Vault: Sendable {
 
     /// Sets every pair or none. With `createSubject` a new subject is created along with them.
     public func set(subject: String, pairs: [FieldValue], tenant: String, createSubject: Bool, audit: AuditEvent? = nil) throws(VaultError) {
-        try write(groupable: true, audit: audit) { try $0.set(subject: subject, pairs: pairs, tenant: tenant, createSubject: createSubject) }
+        try startSet(subject: subject, pairs: pairs, tenant: tenant, createSubject: createSubject, audit: audit).wait()
     }
 
     public func get(subject: String, field: String, tenant: String) throws(VaultError) -> String {
         try read { try $0.get(subject: subject, field: field, tenant: tenant) }
     }
 
+    /// `set(subject:pairs:tenant:createSubject:audit:)` without waiting: the write is queued
+    /// behind those already handed to the writer, and `wait()` on the result returns once it is
+    /// durable. This is how a connection's pipelined writes share one group commit.
+    public func startSet(subject: String, pairs: [FieldValue], tenant: String, createSubject: Bool,
+                         audit: AuditEvent? = nil) -> PendingWrite {
+        startWrite(groupable: true, audit: audit) { try $0.set(subject: subject, pairs: pairs, tenant: tenant, createSubject: createSubject) }
+    }
+
     public func delete(subject: String, field: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
-        try write(groupable: true, audit: audit) { try $0.delete(subject: subject, field: field, tenant: tenant) }
+        try startDelete(subject: subject, field: field, tenant: tenant, audit: audit).wait()
+    }
+
+    /// `delete(subject:field:tenant:audit:)` without waiting (see `startSet`).
+    public func startDelete(subject: String, field: String, tenant: String, audit: AuditEvent? = nil) -> PendingWrite {
+        startWrite(groupable: true, audit: audit) { try $0.delete(subject: subject, field: field, tenant: tenant) }
     }
 
     /// All fields of a subject, sorted by field name.
@@ -203,6 +219,9 @@ public final class Vault: Sendable {
          writer.largestGroup.load(ordering: .relaxed))
     }
 
+    /// WAL checkpoints the background checkpointer has run since the vault was opened.
+    public var backgroundCheckpoints: Int { checkpointer?.checkpoints.load(ordering: .relaxed) ?? 0 }
+
     // MARK: Rotation
 
     /// Replaces the master key: every tenant key is rewrapped under the new version, then the
@@ -257,10 +276,12 @@ public final class Vault: Sendable {
     public func close() {
         closing.store(true, ordering: .sequentiallyConsistent)
         waitForMaintenance()
+        checkpointer?.stop()
         writer.stop()
     }
 
     deinit {
+        checkpointer?.stop()
         writer.stop()
     }
 
@@ -318,14 +339,19 @@ public final class Vault: Sendable {
     /// `audit` event, its record is written in the same transaction as the change: both or neither.
     func write<T: Sendable>(groupable: Bool = false, audit: AuditEvent? = nil,
                             _ body: @escaping (VaultCore) throws -> T) throws(VaultError) -> T {
-        let result: T
-        do {
-            result = try writer.perform(groupable: groupable) { core in try core.audited(audit) { try body(core) } }
-        } catch {
-            throw Self.vaultError(error)
-        }
+        try startWrite(groupable: groupable, audit: audit, body).wait() as! T
+    }
+
+    /// Hands a write to the writer without waiting for it; `PendingWrite.wait()` returns once it
+    /// is durable.
+    func startWrite<T: Sendable>(groupable: Bool = false, audit: AuditEvent? = nil,
+                                 _ body: @escaping (VaultCore) throws -> T) -> PendingWrite {
+        PendingWrite(job: writer.start(groupable: groupable) { core in try core.audited(audit) { try body(core) } }, vault: self)
+    }
+
+    /// After a write completed: starts the key rotations its nonce accounting asked for.
+    func writeCompleted() {
         if let due = budgetRotations.take() { scheduleBudgetRotations(master: due.master, tenants: due.tenants) }
-        return result
     }
 
     /// Queues a write without waiting for it (records of commands that changed nothing); a

@@ -34,11 +34,27 @@ extension VaultCore {
         if counter.used >= configuration.nonceBudget { tenantsOverBudget.insert(tenant.name) }
     }
 
-    /// Records `count` field encryptions under a subject's current data key, in the caller's
-    /// vault transaction. Returns true when the key has reached its budget and must be replaced.
+    /// Records `count` field encryptions under a subject's current data key, persisting a new
+    /// reservation in the caller's vault transaction when the count would pass the persisted
+    /// one. Returns true when the key has reached its budget and must be replaced.
     func countDataKeySeals(subject: Int64, version: UInt32, _ count: Int64) throws -> Bool {
-        let seals = try vault.row("UPDATE data_keys SET seals = seals + ? WHERE subject_id = ? AND version = ? RETURNING seals",
-                                  count, subject, Int64(version))?.int64(0) ?? 0
-        return seals >= configuration.nonceBudget
+        var counter: SealBudget.Counter
+        if let existing = sealBudget.dataKeys[subject], existing.version == version {
+            counter = existing
+        } else {
+            let persisted = try vault.row("SELECT seals FROM data_keys WHERE subject_id = ? AND version = ?",
+                                          subject, Int64(version))?.int64(0) ?? 0
+            counter = SealBudget.Counter(version: version, used: persisted, reserved: persisted)
+        }
+        counter.used += count
+        if counter.used > counter.reserved {
+            counter.reserved = counter.used + SealBudget.dataKeyBlockSize
+            try vault.run("UPDATE data_keys SET seals = ? WHERE subject_id = ? AND version = ?", counter.reserved, subject, Int64(version))
+        }
+        if sealBudget.dataKeys.count >= SealBudget.maximumDataKeyCounters && sealBudget.dataKeys[subject] == nil {
+            sealBudget.dataKeys.removeAll(keepingCapacity: true)
+        }
+        sealBudget.dataKeys[subject] = counter
+        return counter.used >= configuration.nonceBudget
     }
 }

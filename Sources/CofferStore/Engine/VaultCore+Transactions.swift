@@ -14,6 +14,7 @@ extension VaultCore {
             } catch {
                 audit.head = headBefore
                 keyState.forgetAllDataKeys()
+                sealBudget.dataKeys.removeAll()  // reservations written in the savepoint are gone
                 throw error
             }
         }
@@ -55,6 +56,7 @@ extension VaultCore {
         audit.head = head
         audit.checkpointVaultAfterCommit = false
         keyState.forgetAllDataKeys()
+        sealBudget.dataKeys.removeAll()
     }
 
     /// Drops a subject's cached data keys because this writer replaces or deletes them. Inside a

@@ -33,6 +33,12 @@ final class VaultCore {
     /// A data-key change is open in the current transaction (writer only; see `forgetDataKeys`).
     var dataKeyChangeOpen = false
 
+    /// The writer's page cache for the vault database, in KiB.
+    static let writerCacheKiB = 32 * 1024
+
+    /// The writer's vault WAL frame count, for the background checkpointer (nil for readers).
+    private(set) var walMonitor: WALMonitor?
+
     /// Databases whose WAL truncation a long reader kept from completing (writer only).
     var pendingTruncations: Set<String> = []
 
@@ -76,6 +82,11 @@ final class VaultCore {
         vault = try Database(path: configuration.vaultPath)
         try Migrator.migrate(keyring, Schema.keyring)
         try Migrator.migrate(vault, Schema.vault)
+        // The writer revisits the pages of many subjects in every group commit; SQLite's default
+        // page cache (2 MiB) made it read most of them again from the file (about a sixth of its
+        // time under a write load, docs/BENCHMARKS.md).
+        try vault.execute("PRAGMA cache_size = -\(Self.writerCacheKiB)")
+        walMonitor = try vault.monitorWAL(backstopFrames: WALCheckpointer.backstopFrames)
         tokenKey = try Self.loadOrCreateTokenKey(keyring: keyring, master: master)
         keyState = KeyState(master: master, dataKeyCacheSize: configuration.dataKeyCacheSize)
         audit = try Self.loadAuditState(keyring: keyring, vault: vault, master: master, keyringPath: configuration.keyringPath)

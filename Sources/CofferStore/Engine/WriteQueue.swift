@@ -30,6 +30,12 @@ final class WriteQueue: @unchecked Sendable {
             done = waited ? DispatchSemaphore(value: 0) : nil
         }
 
+        /// Waits until the writer has run the job (and committed it) and returns its result.
+        func waitForResult() -> Result<any Sendable, any Error> {
+            done?.wait()
+            return result
+        }
+
         func complete() {
             if let done {
                 done.signal()
@@ -62,12 +68,18 @@ final class WriteQueue: @unchecked Sendable {
         thread.start()
     }
 
-    /// Runs `body` on the writer and returns once its effect is durable.
-    func perform<T: Sendable>(groupable: Bool, _ body: @escaping (VaultCore) throws -> T) throws -> T {
-        let job = Job(groupable: groupable) { try body($0) }
-        try enqueue(job)
-        job.done?.wait()
-        return try job.result.get() as! T
+    /// Queues `body` for the writer and returns at once; the job's `waitForResult()` returns
+    /// once its effect is durable (or it failed). A connection that pipelines writes starts them
+    /// all before it waits for the first, so that one commit carries them together.
+    func start(groupable: Bool, _ body: @escaping (VaultCore) throws -> any Sendable) -> Job {
+        let job = Job(groupable: groupable, body: body)
+        do {
+            try enqueue(job)
+        } catch {
+            job.result = .failure(error)
+            job.complete()
+        }
+        return job
     }
 
     /// Queues a groupable write without waiting for it; a failure is logged.

@@ -1,3 +1,4 @@
+import CCofferShims
 import CSQLite
 
 extension Database {
@@ -23,6 +24,33 @@ extension Database {
                 message: "checkpoint incomplete: \(framesCheckpointed) of \(framesInLog) WAL frames copied",
                 sql: "PRAGMA wal_checkpoint(TRUNCATE)")
         }
+    }
+
+    /// Copies as many WAL frames into the database file as it can without waiting for anyone
+    /// (`wal_checkpoint(PASSIVE)`): the writer and the readers go on meanwhile. Returns the
+    /// frames in the WAL and how many of them are now in the database file.
+    @discardableResult
+    public func checkpointPassive() throws(SQLiteError) -> (framesInLog: Int, framesCheckpointed: Int) {
+        var framesInLog: Int32 = 0
+        var framesCheckpointed: Int32 = 0
+        let resultCode = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &framesInLog, &framesCheckpointed)
+        guard resultCode == SQLITE_OK else {
+            throw SQLiteError.fromConnection(handle, resultCode: resultCode, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+        }
+        return (Int(framesInLog), Int(framesCheckpointed))
+    }
+
+    /// Replaces SQLite's automatic checkpoint with a WAL monitor: the frame count after each
+    /// commit becomes readable from other threads, and this connection checkpoints by itself only
+    /// once the WAL holds `backstopFrames` (see `WALCheckpointer`).
+    public func monitorWAL(backstopFrames: Int) throws(SQLiteError) -> WALMonitor {
+        if let walMonitor { return walMonitor }
+        guard let pointer = coffer_wal_monitor_install(handle, Int32(clamping: backstopFrames)) else {
+            throw SQLiteError.misuse("out of memory installing the WAL monitor", code: SQLITE_NOMEM)
+        }
+        let monitor = WALMonitor(monitor: pointer)
+        walMonitor = monitor
+        return monitor
     }
 
     /// Runs `PRAGMA integrity_check` and returns its lines: `["ok"]` when the file is healthy.

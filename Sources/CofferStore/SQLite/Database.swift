@@ -29,8 +29,11 @@ public final class Database {
     let handle: OpaquePointer
     /// Prepared statements by SQL text; see `cachedStatement(_:)`.
     private var statementCache: [String: Statement] = [:]
-    /// Numbers the savepoints of this connection so that nested ones get distinct names.
-    var savepointCounter = 0
+    /// Installed by `monitorWAL(backstopFrames:)`; released after the connection closes, so
+    /// SQLite never calls the hook on freed memory.
+    var walMonitor: WALMonitor?
+    /// How many savepoints of this connection are open: names nested savepoints apart.
+    var savepointDepth = 0
 
     /// The cache is emptied when it reaches this size: the engine uses a fixed set of SQL texts,
     /// so only a bug building SQL dynamically could grow it without bound.

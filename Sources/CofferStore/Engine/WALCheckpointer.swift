@@ -1,0 +1,100 @@
+import CSQLite
+import Foundation
+import Synchronization
+
+/// Copies the vault's write-ahead log back into the database file on a thread and connection of
+/// its own, so that the writer thread never stops to do it.
+///
+/// SQLite's automatic checkpoint runs inside the `COMMIT` that crosses its threshold: the writer
+/// then reads the WAL's frames, writes them into the database file and fsyncs it, and every write
+/// queued behind it waits (a fifth of the writer's time under a group-commit load, measured
+/// with `perf`; docs/BENCHMARKS.md). Here the writer's connection only reports its WAL's frame
+/// count after each commit (`WALMonitor`), and this thread, every `interval`, runs a PASSIVE
+/// checkpoint once that count has passed `thresholdFrames` and moved since the last one.
+/// PASSIVE never blocks the writer or the readers.
+///
+/// The writer still checkpoints by itself past `backstopFrames`. That is needed, not only a
+/// fallback: SQLite starts the WAL again from its beginning only when a transaction begins after
+/// a checkpoint copied every frame, and under a steady load the writer has always appended a few
+/// more by the time this thread is done. The writer's own checkpoint then copies only that tail
+/// (the bulk is in the database file already), and the WAL starts over.
+///
+/// Durability does not depend on checkpoints: a commit is durable once its frames are synced
+/// in the WAL. A checkpoint that finds another one running (the writer's) is skipped; one that
+/// fails (a full disk, an I/O error) is logged once and retried at the next interval.
+final class WALCheckpointer: @unchecked Sendable {
+    // @unchecked Sendable: the connection is opened, used and closed by the checkpointer thread
+    // alone; `stopped` is read and written only under `condition`'s lock; `checkpoints` is atomic.
+
+    static let interval: TimeInterval = 0.02
+    /// SQLite's own default threshold (1,000 pages).
+    static let thresholdFrames = 1000
+    /// The writer's own checkpoint (PASSIVE, in the commit that crosses it).
+    static let backstopFrames = 4000
+
+    private let path: String
+    private let monitor: WALMonitor
+    private let condition = NSCondition()
+    private var stopped = false
+    private let finished = DispatchSemaphore(value: 0)
+    /// Checkpoints run so far (for tests and benchmarks).
+    let checkpoints = Atomic<Int>(0)
+
+    /// Starts checkpointing the WAL of the database at `path` (which must exist, in WAL mode),
+    /// whose writer connection reports to `monitor`.
+    init(path: String, monitor: WALMonitor) {
+        self.path = path
+        self.monitor = monitor
+        let thread = Thread { [self] in run() }
+        thread.name = "coffer-checkpointer"
+        thread.start()
+    }
+
+    /// Ends the thread (after a checkpoint in progress) and closes its connection.
+    func stop() {
+        condition.lock()
+        let wasStopped = stopped
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+        if !wasStopped { finished.wait() }
+    }
+
+    private func run() {
+        defer { finished.signal() }
+        let database: Database
+        do {
+            database = try Database(path: path)
+        } catch {
+            ServiceLog.warning("background WAL checkpoints are off, the writer checkpoints instead: \(error)")
+            return
+        }
+        var framesAtLastCheckpoint = 0
+        var lastFailure: String?
+        while waitForInterval() {
+            let frames = monitor.frames
+            guard frames >= Self.thresholdFrames, frames != framesAtLastCheckpoint else { continue }
+            do {
+                try database.checkpointPassive()
+                checkpoints.add(1, ordering: .relaxed)
+                framesAtLastCheckpoint = frames
+                lastFailure = nil
+            } catch where error.code == SQLITE_BUSY {
+                // The writer's own backstop checkpoint is running: it finishes what is left.
+                continue
+            } catch {
+                let description = String(describing: error)
+                if description != lastFailure { ServiceLog.warning("background WAL checkpoint failed, will retry: \(description)") }
+                lastFailure = description
+            }
+        }
+    }
+
+    /// Waits one interval; false once `stop()` was called.
+    private func waitForInterval() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if !stopped { _ = condition.wait(until: Date(timeIntervalSinceNow: Self.interval)) }
+        return !stopped
+    }
+}
