@@ -21,7 +21,11 @@ extension VaultCore {
             let keys = try subjectKeys(id, of: tenant)
             for pair in pairs {
                 let sealed = try sealValue(pair.value, field: pair.field, subject: id, keys: keys, tenant: tenant)
-                try vault.run("INSERT OR REPLACE INTO fields (subject_id, name, value) VALUES (?, ?, ?)", id, pair.field, sealed)
+                // An upsert rewrites the row in place; REPLACE would delete it and insert it again.
+                try vault.run("""
+                    INSERT INTO fields (subject_id, name, value) VALUES (?, ?, ?)
+                    ON CONFLICT (subject_id, name) DO UPDATE SET value = excluded.value
+                    """, id, pair.field, sealed)
                 try indexForFind(subject: id, field: pair.field, value: pair.value, of: tenant)
             }
             if try countDataKeySeals(subject: id, version: keys.currentVersion, Int64(pairs.count)) {

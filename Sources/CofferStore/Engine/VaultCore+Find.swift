@@ -27,8 +27,10 @@ extension VaultCore {
 
     /// Records (or replaces) the index entry of one field. Runs inside the caller's transaction.
     func indexForFind(subject: Int64, field: String, value: String, of tenant: TenantKeys) throws {
-        try vault.run("INSERT OR REPLACE INTO find_index (subject_id, field, digest) VALUES (?, ?, ?)",
-                      subject, field, try findDigest(field: field, value: value, of: tenant))
+        try vault.run("""
+            INSERT INTO find_index (subject_id, field, digest) VALUES (?, ?, ?)
+            ON CONFLICT (subject_id, field) DO UPDATE SET digest = excluded.digest
+            """, subject, field, try findDigest(field: field, value: value, of: tenant))
     }
 
     /// Removes the index entry of one field. Runs inside the caller's transaction.
