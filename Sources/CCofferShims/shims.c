@@ -6,24 +6,24 @@
 
 struct coffer_wal_monitor {
     _Atomic long frames;
-    int backstop_frames;
+    int checkpoint_frames;
 };
 
 static int coffer_wal_hook(void *context, sqlite3 *db, const char *schema, int frames) {
     coffer_wal_monitor *monitor = context;
     atomic_store_explicit(&monitor->frames, frames, memory_order_relaxed);
-    if (frames >= monitor->backstop_frames) {
+    if (frames >= monitor->checkpoint_frames) {
         // As SQLite's own automatic checkpoint does: a failure is not the commit's failure.
         sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, 0, 0);
     }
     return SQLITE_OK;
 }
 
-coffer_wal_monitor *coffer_wal_monitor_install(sqlite3 *db, int backstop_frames) {
+coffer_wal_monitor *coffer_wal_monitor_install(sqlite3 *db, int checkpoint_frames) {
     coffer_wal_monitor *monitor = malloc(sizeof *monitor);
     if (monitor == NULL) return NULL;
     atomic_init(&monitor->frames, 0);
-    monitor->backstop_frames = backstop_frames;
+    monitor->checkpoint_frames = checkpoint_frames;
     sqlite3_wal_hook(db, coffer_wal_hook, monitor);
     return monitor;
 }

@@ -68,10 +68,10 @@ static inline int coffer_sqlite3_enable_defensive(sqlite3 *db) {
 
 /// Watches a connection's write-ahead log (`WALCheckpointer`): after every commit, the number
 /// of frames in the WAL is stored where another thread can read it, and the committing thread
-/// itself checkpoints (PASSIVE) only once the WAL holds `backstop_frames`: SQLite's automatic
+/// itself checkpoints (PASSIVE) only once the WAL holds `checkpoint_frames`: SQLite's automatic
 /// checkpoint, which this hook replaces, at a higher threshold. Returns NULL when out of memory.
 typedef struct coffer_wal_monitor coffer_wal_monitor;
-coffer_wal_monitor *coffer_wal_monitor_install(sqlite3 *db, int backstop_frames);
+coffer_wal_monitor *coffer_wal_monitor_install(sqlite3 *db, int checkpoint_frames);
 /// The frames in the WAL after the latest commit. Safe to call from any thread.
 long coffer_wal_monitor_frames(const coffer_wal_monitor *monitor);
 /// Frees a monitor whose connection is closed (or whose hook was replaced).

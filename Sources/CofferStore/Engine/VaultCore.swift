@@ -86,7 +86,7 @@ final class VaultCore {
         // page cache (2 MiB) made it read most of them again from the file (about a sixth of its
         // time under a write load, docs/BENCHMARKS.md).
         try vault.execute("PRAGMA cache_size = -\(Self.writerCacheKiB)")
-        walMonitor = try vault.monitorWAL(backstopFrames: WALCheckpointer.backstopFrames)
+        walMonitor = try vault.monitorWAL(checkpointFrames: WALCheckpointer.writerCheckpointFrames)
         tokenKey = try Self.loadOrCreateTokenKey(keyring: keyring, master: master)
         keyState = KeyState(master: master, dataKeyCacheSize: configuration.dataKeyCacheSize)
         audit = try Self.loadAuditState(keyring: keyring, vault: vault, master: master, keyringPath: configuration.keyringPath)

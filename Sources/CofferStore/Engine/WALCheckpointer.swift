@@ -10,14 +10,14 @@ import Synchronization
 /// queued behind it waits (a fifth of the writer's time under a group-commit load, measured
 /// with `perf`; docs/BENCHMARKS.md). Here the writer's connection only reports its WAL's frame
 /// count after each commit (`WALMonitor`), and this thread, every `interval`, runs a PASSIVE
-/// checkpoint once that count has passed `thresholdFrames` and moved since the last one.
+/// checkpoint once `thresholdFrames` frames were added since its last one.
 /// PASSIVE never blocks the writer or the readers.
 ///
-/// The writer still checkpoints by itself past `backstopFrames`. That is needed, not only a
+/// The writer still checkpoints by itself past `writerCheckpointFrames`. That is needed, not only a
 /// fallback: SQLite starts the WAL again from its beginning only when a transaction begins after
 /// a checkpoint copied every frame, and under a steady load the writer has always appended a few
-/// more by the time this thread is done. The writer's own checkpoint then copies only that tail
-/// (the bulk is in the database file already), and the WAL starts over.
+/// more by the time this thread is done. The writer's own checkpoint then copies only what this
+/// thread has not (the bulk is in the database file already), and the WAL starts over.
 ///
 /// Durability does not depend on checkpoints: a commit is durable once its frames are synced
 /// in the WAL. A checkpoint that finds another one running (the writer's) is skipped; one that
@@ -27,10 +27,12 @@ final class WALCheckpointer: @unchecked Sendable {
     // alone; `stopped` is read and written only under `condition`'s lock; `checkpoints` is atomic.
 
     static let interval: TimeInterval = 0.02
-    /// SQLite's own default threshold (1,000 pages).
+    /// New frames that make a checkpoint worth its two fsyncs: SQLite's own default (1,000
+    /// pages). Under a read load the audit records alone add about 7,000 frames a second, and a
+    /// lower threshold made the checkpoints' fsyncs compete with the connections' TLS work.
     static let thresholdFrames = 1000
     /// The writer's own checkpoint (PASSIVE, in the commit that crosses it).
-    static let backstopFrames = 4000
+    static let writerCheckpointFrames = 4000
 
     private let path: String
     private let monitor: WALMonitor
@@ -73,14 +75,15 @@ final class WALCheckpointer: @unchecked Sendable {
         var lastFailure: String?
         while waitForInterval() {
             let frames = monitor.frames
-            guard frames >= Self.thresholdFrames, frames != framesAtLastCheckpoint else { continue }
+            if frames < framesAtLastCheckpoint { framesAtLastCheckpoint = 0 }  // the WAL started over
+            guard frames - framesAtLastCheckpoint >= Self.thresholdFrames else { continue }
             do {
                 try database.checkpointPassive()
                 checkpoints.add(1, ordering: .relaxed)
                 framesAtLastCheckpoint = frames
                 lastFailure = nil
             } catch where error.code == SQLITE_BUSY {
-                // The writer's own backstop checkpoint is running: it finishes what is left.
+                // The writer's own checkpoint is running: it finishes what is left.
                 continue
             } catch {
                 let description = String(describing: error)

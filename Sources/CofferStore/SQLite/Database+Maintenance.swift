@@ -42,10 +42,10 @@ extension Database {
 
     /// Replaces SQLite's automatic checkpoint with a WAL monitor: the frame count after each
     /// commit becomes readable from other threads, and this connection checkpoints by itself only
-    /// once the WAL holds `backstopFrames` (see `WALCheckpointer`).
-    public func monitorWAL(backstopFrames: Int) throws(SQLiteError) -> WALMonitor {
+    /// once the WAL holds `checkpointFrames` (see `WALCheckpointer`).
+    public func monitorWAL(checkpointFrames: Int) throws(SQLiteError) -> WALMonitor {
         if let walMonitor { return walMonitor }
-        guard let pointer = coffer_wal_monitor_install(handle, Int32(clamping: backstopFrames)) else {
+        guard let pointer = coffer_wal_monitor_install(handle, Int32(clamping: checkpointFrames)) else {
             throw SQLiteError.misuse("out of memory installing the WAL monitor", code: SQLITE_NOMEM)
         }
         let monitor = WALMonitor(monitor: pointer)

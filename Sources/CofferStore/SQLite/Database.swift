@@ -29,7 +29,7 @@ public final class Database {
     let handle: OpaquePointer
     /// Prepared statements by SQL text; see `cachedStatement(_:)`.
     private var statementCache: [String: Statement] = [:]
-    /// Installed by `monitorWAL(backstopFrames:)`; released after the connection closes, so
+    /// Installed by `monitorWAL(checkpointFrames:)`; released after the connection closes, so
     /// SQLite never calls the hook on freed memory.
     var walMonitor: WALMonitor?
     /// How many savepoints of this connection are open: names nested savepoints apart.

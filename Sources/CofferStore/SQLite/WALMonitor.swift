@@ -1,7 +1,7 @@
 import CCofferShims
 
 /// The frame count of a connection's write-ahead log after its latest commit, readable from any
-/// thread (`Database.monitorWAL(backstopFrames:)`, used by `WALCheckpointer`).
+/// thread (`Database.monitorWAL(checkpointFrames:)`, used by `WALCheckpointer`).
 public final class WALMonitor: @unchecked Sendable {
     // @unchecked Sendable: the C struct holds one atomic, written by SQLite's WAL hook on the
     // connection's thread and read with an atomic load here; it is freed only in deinit, after

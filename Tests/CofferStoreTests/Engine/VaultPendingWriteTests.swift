@@ -56,7 +56,7 @@ final class VaultPendingWriteTests: VaultTestCase {
             XCTAssertGreaterThan(vault.backgroundCheckpoints, 0, "the checkpointer thread copied the WAL")
             // 6,000 pages were written; the WAL starts over instead of growing with them.
             let walBytes = (try FileManager.default.attributesOfItem(atPath: configuration.vaultPath + "-wal")[.size] as? Int) ?? 0
-            XCTAssertLessThan(walBytes, 2 * WALCheckpointer.backstopFrames * (4096 + 24))
+            XCTAssertLessThan(walBytes, 2 * WALCheckpointer.writerCheckpointFrames * (4096 + 24))
             vault.close()
         }
         let reopened = try openVault()
