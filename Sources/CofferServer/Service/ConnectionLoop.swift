@@ -37,7 +37,7 @@ enum ConnectionLoop {
             let limit = authenticated ? maxLineBytes : anonymousLimit
             switch connection.readLine(limit: limit) {
             case .line(let line):
-                let outcome = session.receive(line: line)
+                let outcome = session.receive(line: line, deliver: answer)
                 // The peer stopped reading: executing more of its requests would change data
                 // whose acknowledgements can never reach it.
                 guard answer(outcome.replies) else { _ = session.settle(); return }

@@ -21,7 +21,11 @@ enum AwaitedReply {
 /// after the write's commit.
 extension Session {
     /// Takes one request line; returns the replies now due, in request order.
-    func receive(line: some Collection<UInt8>) -> Outcome {
+    ///
+    /// Before a command other than a write runs, the replies owed so far are passed to `deliver`
+    /// (which sends them); when it returns false (the peer stopped reading), the command is not
+    /// run and the outcome says to close.
+    func receive(line: some Collection<UInt8>, deliver: ([Reply]) -> Bool) -> Outcome {
         let command: Command
         do {
             guard let parsed = try RequestParser.parse(line: line) else { return Outcome() }
@@ -30,16 +34,18 @@ extension Session {
             return owe(.ready(Reply(error)))
         }
         // Anything but a write runs after the writes before it are durable and answered.
-        let earlier = Self.isPipelinedWrite(command) ? [] : settle()
+        if !Self.isPipelinedWrite(command) && !awaited.isEmpty {
+            guard deliver(settle()) else { return Outcome(close: true) }
+        }
         do {
             switch try execute(command) {
             case .done(let reply, let close):
-                return Outcome(replies: earlier + [reply], close: close)
+                return Outcome(replies: [reply], close: close)
             case .pending(let write, let event):
                 return owe(.write(write, event))
             }
         } catch {
-            return Outcome(replies: earlier) + owe(.ready(reply(for: error)))
+            return owe(.ready(reply(for: error)))
         }
     }
 
@@ -80,11 +86,5 @@ extension Session {
         case .set, .del: return true
         default: return false
         }
-    }
-}
-
-extension Session.Outcome {
-    static func + (lhs: Self, rhs: Self) -> Self {
-        Self(replies: lhs.replies + rhs.replies, close: lhs.close || rhs.close)
     }
 }

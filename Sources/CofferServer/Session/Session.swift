@@ -12,7 +12,7 @@ final class Session {
     /// What the connection does after a request line.
     struct Outcome: Equatable {
         /// The replies now due, in request order: none for a blank line or a write still in
-        /// flight; more than one when earlier writes were settled first.
+        /// flight (owed replies settled before a command are delivered separately).
         var replies: [Reply] = []
         /// Close the connection once the replies are sent.
         var close = false

@@ -56,7 +56,7 @@ public final class Vault: Sendable {
         // Readers copy what they share before the writer thread takes the core over; their
         // connections are opened lazily, after the writer has migrated the schema.
         let readerSource = ReaderSource(writer: core)
-        checkpointer = core.walMonitor.map { WALCheckpointer(path: configuration.vaultPath, monitor: $0) }
+        checkpointer = core.walMonitor.map { WALCheckpointer(path: configuration.vaultPath, monitor: $0, lock: core.vaultCheckpointLock) }
         readers = ReaderPool(maximumReaders: configuration.maximumReaders) { try readerSource.makeReader() }
         let due = BudgetRotations()
         writer = WriteQueue(core: core) { core in

@@ -93,7 +93,11 @@ extension VaultCore {
     /// rather than reported as a failure of a command that succeeded.
     func truncateWAL(of database: Database) {
         do {
-            try database.checkpointTruncate()
+            if database === vault {
+                try vaultCheckpointLock.withLock { () throws(SQLiteError) in try database.checkpointTruncate() }
+            } else {
+                try database.checkpointTruncate()
+            }
             pendingTruncations.remove(database.path)
         } catch {
             if pendingTruncations.insert(database.path).inserted {

@@ -38,6 +38,10 @@ final class VaultCore {
 
     /// The writer's vault WAL frame count, for the background checkpointer (nil for readers).
     private(set) var walMonitor: WALMonitor?
+    /// Held by the background checkpointer while it checkpoints the vault, and by the writer
+    /// around a `TRUNCATE` checkpoint: SQLite answers a second checkpointer SQLITE_BUSY at once,
+    /// without waiting, and a shred must not leave its deleted pages in the WAL for that.
+    let vaultCheckpointLock = PlainLock()
 
     /// Databases whose WAL truncation a long reader kept from completing (writer only).
     var pendingTruncations: Set<String> = []

@@ -1,3 +1,4 @@
+import CofferCrypto
 import CSQLite
 import Foundation
 import Synchronization
@@ -20,8 +21,10 @@ import Synchronization
 /// thread has not (the bulk is in the database file already), and the WAL starts over.
 ///
 /// Durability does not depend on checkpoints: a commit is durable once its frames are synced
-/// in the WAL. A checkpoint that finds another one running (the writer's) is skipped; one that
-/// fails (a full disk, an I/O error) is logged once and retried at the next interval.
+/// in the WAL. A checkpoint that finds another one running (the writer's own) is skipped; one
+/// that fails (a full disk, an I/O error) is logged once and retried at the next interval. A
+/// shred's `TRUNCATE` checkpoint waits for a checkpoint of this thread to finish (`lock`)
+/// instead of failing with SQLITE_BUSY.
 final class WALCheckpointer: @unchecked Sendable {
     // @unchecked Sendable: the connection is opened, used and closed by the checkpointer thread
     // alone; `stopped` is read and written only under `condition`'s lock; `checkpoints` is atomic.
@@ -36,6 +39,8 @@ final class WALCheckpointer: @unchecked Sendable {
 
     private let path: String
     private let monitor: WALMonitor
+    /// Shared with the writer's `TRUNCATE` checkpoints (`VaultCore.vaultCheckpointLock`).
+    private let lock: PlainLock
     private let condition = NSCondition()
     private var stopped = false
     private let finished = DispatchSemaphore(value: 0)
@@ -43,10 +48,11 @@ final class WALCheckpointer: @unchecked Sendable {
     let checkpoints = Atomic<Int>(0)
 
     /// Starts checkpointing the WAL of the database at `path` (which must exist, in WAL mode),
-    /// whose writer connection reports to `monitor`.
-    init(path: String, monitor: WALMonitor) {
+    /// whose writer connection reports to `monitor`; each checkpoint holds `lock`.
+    init(path: String, monitor: WALMonitor, lock: PlainLock) {
         self.path = path
         self.monitor = monitor
+        self.lock = lock
         let thread = Thread { [self] in run() }
         thread.name = "coffer-checkpointer"
         thread.start()
@@ -78,7 +84,7 @@ final class WALCheckpointer: @unchecked Sendable {
             if frames < framesAtLastCheckpoint { framesAtLastCheckpoint = 0 }  // the WAL started over
             guard frames - framesAtLastCheckpoint >= Self.thresholdFrames else { continue }
             do {
-                try database.checkpointPassive()
+                _ = try lock.withLock { () throws(SQLiteError) in try database.checkpointPassive() }
                 checkpoints.add(1, ordering: .relaxed)
                 framesAtLastCheckpoint = frames
                 lastFailure = nil

@@ -153,10 +153,22 @@ final class WriteQueue: @unchecked Sendable {
             return finish(jobs)
         }
         for job in jobs {
+            // After some errors (SQLITE_FULL, I/O errors) SQLite rolls the whole transaction back
+            // by itself: the jobs before are undone, and a job run now would commit on its own.
+            guard core.vault.isInTransaction else { break }
             job.result = Result { try core.vault.savepoint { try job.body(core) } }
         }
         completedJobs.add(jobs.count, ordering: .relaxed)
         if jobs.count > largestGroup.load(ordering: .relaxed) { largestGroup.store(jobs.count, ordering: .relaxed) }
+        guard core.vault.isInTransaction else {
+            core.transactionFailed(restoring: committedHead)
+            let cause = jobs.lazy.compactMap { job -> (any Error)? in
+                if case .failure(let error) = job.result { return error } else { return nil }
+            }.first ?? VaultError.corrupt("the group's transaction ended early")
+            // Nothing of the group remains: every job fails, none is acknowledged.
+            for job in jobs { job.result = .failure(cause) }
+            return finish(jobs)
+        }
         do {
             try core.vault.execute("COMMIT")
             committedTransactions.add(1, ordering: .relaxed)

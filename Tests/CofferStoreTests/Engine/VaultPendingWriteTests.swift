@@ -1,5 +1,6 @@
 import XCTest
 import Foundation
+import Synchronization
 @testable import CofferStore
 
 /// Writes started without waiting (`Vault.startSet`, how a connection's pipelined writes reach
@@ -87,5 +88,40 @@ final class VaultPendingWriteTests: VaultTestCase {
         // After a restart the count resumes from the reservation (over-counting), and the next
         // seal reserves a block beyond it.
         XCTAssertEqual(try persistedSeals(), (1 + SealBudget.dataKeyBlockSize) + 1 + SealBudget.dataKeyBlockSize)
+    }
+}
+
+/// A group whose transaction SQLite rolls back by itself in the middle (it does so after some
+/// SQLITE_FULL and I/O errors): no later job of the group may run outside the transaction, and
+/// none is acknowledged.
+final class GroupRolledBackMidwayTests: VaultTestCase {
+    func testAGroupRolledBackBySQLiteFailsAsAWholeAndNothingOfItRemains() throws {
+        let vault = try openVault()
+        _ = try vault.createTenant("acme")
+        try vault.set(subject: "before", pairs: [FieldValue(field: "f", value: "kept")], tenant: "acme", createSubject: true)
+        // Keeps the writer busy while the next jobs queue up, so that they form one group.
+        let busy = vault.startWrite { _ in Thread.sleep(forTimeInterval: 0.2) }
+        let first = vault.startSet(subject: "first", pairs: [FieldValue(field: "f", value: "1")], tenant: "acme", createSubject: true,
+                                   audit: AuditEvent(actor: .tenant("acme"), action: "SET"))
+        let rollback = vault.startWrite(groupable: true) { core in try core.vault.execute("ROLLBACK") }
+        // Run now, it would be in a transaction of its own (its savepoint opens one), which commits.
+        let probeRan = Atomic(false)
+        let probe = vault.startWrite(groupable: true) { _ in probeRan.store(true, ordering: .relaxed) }
+        let last = vault.startSet(subject: "last", pairs: [FieldValue(field: "f", value: "2")], tenant: "acme", createSubject: true,
+                                  audit: AuditEvent(actor: .tenant("acme"), action: "SET"))
+        try busy.wait()
+        for (name, write) in [("first", first), ("rollback", rollback), ("probe", probe), ("last", last)] {
+            XCTAssertThrowsError(try write.wait(), "\(name): the group's transaction is gone")
+        }
+        XCTAssertFalse(probeRan.load(ordering: .relaxed), "no job of the group runs after its transaction is gone")
+        for subject in ["first", "last"] {
+            XCTAssertThrowsError(try vault.get(subject: subject, field: "f", tenant: "acme"), "\(subject) must not exist")
+        }
+        try vault.set(subject: "after", pairs: [FieldValue(field: "f", value: "ok")], tenant: "acme", createSubject: true,
+                      audit: AuditEvent(actor: .tenant("acme"), action: "SET"))
+        XCTAssertEqual(try vault.get(subject: "before", field: "f", tenant: "acme"), "kept")
+        XCTAssertEqual(try vault.get(subject: "after", field: "f", tenant: "acme"), "ok")
+        vault.close()
+        XCTAssertNil(try AuditVerifier.verify(configuration: configuration).problem, "the audit chain has no fork")
     }
 }
