@@ -16,6 +16,8 @@ final class CrashHarness {
     struct Settings {
         var writers = 8
         var subjectsPerWriter = 16
+        /// `SET`s each writer sends at once (1: one at a time).
+        var pipeline = 1
         /// How long after the clients start the server is killed (seconds, uniform).
         var killWindow: ClosedRange<Double> = 0.05...0.5
         /// Subjects of the tenant a `tenantShred` trial shreds (more than one purge batch).
@@ -59,7 +61,7 @@ final class CrashHarness {
         for index in 0..<settings.writers {
             let writer = CrashWriter(index: index, trial: trial, subjectsPerWriter: settings.subjectsPerWriter,
                                      tenantToken: tenantToken, client: client, ledger: ledger, stop: stop,
-                                     seed: random.next())
+                                     seed: random.next(), pipeline: settings.pipeline)
             start(clients) { writer.run() }
         }
         let killDelay = random.seconds(settings.killWindow)

@@ -34,6 +34,14 @@ final class CrashHarnessTests: XCTestCase {
         XCTAssertGreaterThan(figures.acknowledgedWrites, 0, "the writers must have had writes acknowledged")
     }
 
+    /// Writes pipelined 8 at a time share group commits (issue 6); each `OK` must still mean durable.
+    func testKillNineDuringPipelinedWritesLosesNoAcknowledgedWrite() throws {
+        var settings = CrashHarness.Settings()
+        settings.pipeline = 8
+        let figures = try run(Array(repeating: .writes, count: 3), settings: settings)
+        XCTAssertGreaterThan(figures.acknowledgedWrites, 0, "the writers must have had writes acknowledged")
+    }
+
     func testKillNineDuringKeyAndMasterRotationLosesNoAcknowledgedWrite() throws {
         // A window long enough for a rotation to finish, so that acknowledged versions are checked.
         var settings = CrashHarness.Settings()

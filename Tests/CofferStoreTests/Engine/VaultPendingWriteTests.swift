@@ -99,8 +99,14 @@ final class GroupRolledBackMidwayTests: VaultTestCase {
         let vault = try openVault()
         _ = try vault.createTenant("acme")
         try vault.set(subject: "before", pairs: [FieldValue(field: "f", value: "kept")], tenant: "acme", createSubject: true)
-        // Keeps the writer busy while the next jobs queue up, so that they form one group.
-        let busy = vault.startWrite { _ in Thread.sleep(forTimeInterval: 0.2) }
+        // Holds the writer until the next jobs are all queued, so that it takes them as one group.
+        let started = DispatchSemaphore(value: 0)
+        let proceed = DispatchSemaphore(value: 0)
+        let busy = vault.startWrite { _ in
+            started.signal()
+            proceed.wait()
+        }
+        started.wait()
         let first = vault.startSet(subject: "first", pairs: [FieldValue(field: "f", value: "1")], tenant: "acme", createSubject: true,
                                    audit: AuditEvent(actor: .tenant("acme"), action: "SET"))
         let rollback = vault.startWrite(groupable: true) { core in try core.vault.execute("ROLLBACK") }
@@ -109,6 +115,7 @@ final class GroupRolledBackMidwayTests: VaultTestCase {
         let probe = vault.startWrite(groupable: true) { _ in probeRan.store(true, ordering: .relaxed) }
         let last = vault.startSet(subject: "last", pairs: [FieldValue(field: "f", value: "2")], tenant: "acme", createSubject: true,
                                   audit: AuditEvent(actor: .tenant("acme"), action: "SET"))
+        proceed.signal()
         try busy.wait()
         for (name, write) in [("first", first), ("rollback", rollback), ("probe", probe), ("last", last)] {
             XCTAssertThrowsError(try write.wait(), "\(name): the group's transaction is gone")
