@@ -77,6 +77,11 @@ extension Session {
         }
     }
 
+    /// Records a refused command (queued), unless its error is one that is not audited.
+    func recordRefusal(_ event: AuditEvent, _ error: any Error) {
+        if let result = Self.auditResult(for: error) { recordAudit(event, result: result) }
+    }
+
     /// Records an event that changed nothing (queued; a failure is logged by the writer).
     func recordAudit(_ event: AuditEvent, result: String) {
         vault.recordAudit(event, result: result)

@@ -35,7 +35,7 @@ extension Session {
             if let write = try startWrite(command, as: principal, audit: event) { return .pending(write, event) }
             return .done(try executeAuthenticated(command, as: principal, audit: event))
         } catch {
-            if let result = Self.auditResult(for: error) { recordAudit(event, result: result) }
+            recordRefusal(event, error)
             throw error
         }
     }

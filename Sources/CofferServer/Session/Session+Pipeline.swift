@@ -67,7 +67,7 @@ extension Session {
                     try write.wait()
                     return .ok
                 } catch {
-                    if let result = Self.auditResult(for: error) { recordAudit(event, result: result) }
+                    recordRefusal(event, error)
                     return reply(for: error)
                 }
             }

@@ -22,13 +22,11 @@ extension VaultCore {
         } else {
             let persisted = try keyring.row("SELECT seals FROM tenant_keys WHERE tenant_id = ? AND version = ?",
                                              tenant.tenantID, Int64(tenant.currentVersion))?.int64(0) ?? 0
-            counter = SealBudget.Counter(version: tenant.currentVersion, used: persisted, reserved: persisted)
+            counter = SealBudget.Counter(version: tenant.currentVersion, persisted: persisted)
         }
-        counter.used += count
-        if counter.used > counter.reserved {
-            counter.reserved = counter.used + SealBudget.blockSize
+        if let reservation = counter.count(count, block: SealBudget.blockSize) {
             try keyring.run("UPDATE tenant_keys SET seals = ? WHERE tenant_id = ? AND version = ?",
-                            counter.reserved, tenant.tenantID, Int64(tenant.currentVersion))
+                            reservation, tenant.tenantID, Int64(tenant.currentVersion))
         }
         sealBudget.counters[tenant.tenantID] = counter
         if counter.used >= configuration.nonceBudget { tenantsOverBudget.insert(tenant.name) }
@@ -44,12 +42,10 @@ extension VaultCore {
         } else {
             let persisted = try vault.row("SELECT seals FROM data_keys WHERE subject_id = ? AND version = ?",
                                           subject, Int64(version))?.int64(0) ?? 0
-            counter = SealBudget.Counter(version: version, used: persisted, reserved: persisted)
+            counter = SealBudget.Counter(version: version, persisted: persisted)
         }
-        counter.used += count
-        if counter.used > counter.reserved {
-            counter.reserved = counter.used + SealBudget.dataKeyBlockSize
-            try vault.run("UPDATE data_keys SET seals = ? WHERE subject_id = ? AND version = ?", counter.reserved, subject, Int64(version))
+        if let reservation = counter.count(count, block: SealBudget.dataKeyBlockSize) {
+            try vault.run("UPDATE data_keys SET seals = ? WHERE subject_id = ? AND version = ?", reservation, subject, Int64(version))
         }
         if sealBudget.dataKeys.count >= SealBudget.maximumDataKeyCounters && sealBudget.dataKeys[subject] == nil {
             sealBudget.dataKeys.removeAll(keepingCapacity: true)

@@ -11,6 +11,23 @@ struct SealBudget {
         let version: UInt32
         var used: Int64
         var reserved: Int64
+
+        /// A counter resuming from the persisted reservation (which over-counts).
+        init(version: UInt32, persisted: Int64) {
+            self.version = version
+            used = persisted
+            reserved = persisted
+        }
+
+        /// Counts `count` more encryptions. Returns the new reservation, `block` beyond the
+        /// count, when the count passed the persisted one: the caller persists it before the
+        /// encryptions become durable.
+        mutating func count(_ count: Int64, block: Int64) -> Int64? {
+            used += count
+            guard used > reserved else { return nil }
+            reserved = used + block
+            return reserved
+        }
     }
 
     static let blockSize: Int64 = 1024
