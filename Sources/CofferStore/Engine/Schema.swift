@@ -130,5 +130,16 @@ enum Schema {
             CREATE INDEX audit_by_tenant ON audit(tenant_id, seq);
             CREATE INDEX audit_anchors ON audit(seq) WHERE anchor_seq IS NOT NULL;
             """),
+        // The FIND digest moves into the field's own row: a SET then rewrites one row and the
+        // digest index instead of also a second table (about a fifth of the pages a write
+        // dirtied, docs/BENCHMARKS.md). Fields without an entry are digested at the next start.
+        Migration(version: 6, sql: """
+            ALTER TABLE fields ADD COLUMN digest BLOB;  -- HMAC-SHA256 of (name, value) under the tenant's index key; NULL: not yet indexed
+            UPDATE fields SET digest = (SELECT f.digest FROM find_index f WHERE f.subject_id = fields.subject_id AND f.field = fields.name);
+            DROP TABLE find_index;
+            CREATE INDEX fields_by_digest ON fields(digest) WHERE digest IS NOT NULL;
+            INSERT OR IGNORE INTO find_index_backfill
+                SELECT DISTINCT s.tenant_id FROM fields f JOIN subjects s ON s.id = f.subject_id WHERE f.digest IS NULL;
+            """),
     ]
 }

@@ -142,7 +142,12 @@ public final class Vault: Sendable {
     /// durable. This is how a connection's pipelined writes share one group commit.
     public func startSet(subject: String, pairs: [FieldValue], tenant: String, createSubject: Bool,
                          audit: AuditEvent? = nil) -> PendingWrite {
-        startWrite(groupable: true, audit: audit) { try $0.set(subject: subject, pairs: pairs, tenant: tenant, createSubject: createSubject) }
+        // Sealing runs here, on a reader beside the writer. Any failure only means the writer
+        // does it all itself, and reports what fails there.
+        let prepared = (try? read { try $0.prepareSet(subject: subject, pairs: pairs, tenant: tenant) }) ?? nil
+        return startWrite(groupable: true, audit: audit) {
+            try $0.set(subject: subject, pairs: pairs, tenant: tenant, createSubject: createSubject, prepared: prepared)
+        }
     }
 
     public func delete(subject: String, field: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {

@@ -2,7 +2,54 @@ import CofferCrypto
 
 extension VaultCore {
     /// Sets all pairs or none. With `createSubject`, a new subject is created in the same transaction.
-    func set(subject: String, pairs: [FieldValue], tenant name: String, createSubject: Bool) throws {
+    /// `prepared` (from `prepareSet`) saves the sealing when it still applies.
+    func set(subject: String, pairs: [FieldValue], tenant name: String, createSubject: Bool, prepared: PreparedSet? = nil) throws {
+        try checkSet(subject: subject, pairs: pairs)
+        let tenant = try tenant(name).keys
+        let usable = prepared?.tenantID == tenant.tenantID ? prepared : nil
+        let existing: Int64?
+        if let usable, try subjectExists(usable.subjectID) {
+            existing = usable.subjectID
+        } else {
+            existing = try subjectID(subject, of: tenant)
+        }
+        guard existing != nil || createSubject else { throw VaultError.notFound(.subject) }
+        try writeTransaction {
+            let id = try existing ?? insertSubject(subject, of: tenant)
+            let keys = try subjectKeys(id, of: tenant)
+            let sealedBefore = usable?.subjectID == id && usable?.keyVersion == keys.currentVersion ? usable : nil
+            for (index, pair) in pairs.enumerated() {
+                let sealed = try sealedBefore?.sealedValues[index]
+                    ?? sealValue(pair.value, field: pair.field, subject: id, keys: keys, tenant: tenant)
+                let digest = try sealedBefore?.digests[index] ?? findDigest(field: pair.field, value: pair.value, of: tenant)
+                // An upsert rewrites the row in place; REPLACE would delete it and insert it again.
+                try vault.run("""
+                    INSERT INTO fields (subject_id, name, value, digest) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (subject_id, name) DO UPDATE SET value = excluded.value, digest = excluded.digest
+                    """, id, pair.field, sealed, digest)
+            }
+            if try countDataKeySeals(subject: id, version: keys.currentVersion, Int64(pairs.count)) {
+                // The data key reached its nonce budget: replace it now, in this transaction.
+                try rekeySubject(id, of: tenant)
+            }
+        }
+    }
+
+    /// Seals and digests a SET's values ahead of the writer (see `PreparedSet`). Nil when the
+    /// subject does not exist yet: creating it is the writer's work.
+    func prepareSet(subject: String, pairs: [FieldValue], tenant name: String) throws -> PreparedSet? {
+        try checkSet(subject: subject, pairs: pairs)
+        let tenant = try tenant(name).keys
+        guard let id = try subjectID(subject, of: tenant) else { return nil }
+        let keys = try subjectKeys(id, of: tenant)
+        return PreparedSet(
+            tenantID: tenant.tenantID, subjectID: id, keyVersion: keys.currentVersion,
+            sealedValues: try pairs.map { try sealValue($0.value, field: $0.field, subject: id, keys: keys, tenant: tenant) },
+            digests: try pairs.map { try findDigest(field: $0.field, value: $0.value, of: tenant) })
+    }
+
+    /// The checks a SET passes before anything is looked up.
+    private func checkSet(subject: String, pairs: [FieldValue]) throws {
         try Identifier.checkSubject(subject)
         guard !pairs.isEmpty else { throw VaultError.invalid("SET needs at least one field") }
         var seen = Set<String>()
@@ -13,34 +60,18 @@ extension VaultCore {
             }
             guard seen.insert(pair.field).inserted else { throw VaultError.invalid("field named twice in one SET") }
         }
-        let tenant = try tenant(name).keys
-        let existing = try subjectID(subject, of: tenant)
-        guard existing != nil || createSubject else { throw VaultError.notFound(.subject) }
-        try writeTransaction {
-            let id = try existing ?? insertSubject(subject, of: tenant)
-            let keys = try subjectKeys(id, of: tenant)
-            for pair in pairs {
-                let sealed = try sealValue(pair.value, field: pair.field, subject: id, keys: keys, tenant: tenant)
-                // An upsert rewrites the row in place; REPLACE would delete it and insert it again.
-                try vault.run("""
-                    INSERT INTO fields (subject_id, name, value) VALUES (?, ?, ?)
-                    ON CONFLICT (subject_id, name) DO UPDATE SET value = excluded.value
-                    """, id, pair.field, sealed)
-                try indexForFind(subject: id, field: pair.field, value: pair.value, of: tenant)
-            }
-            if try countDataKeySeals(subject: id, version: keys.currentVersion, Int64(pairs.count)) {
-                // The data key reached its nonce budget: replace it now, in this transaction.
-                try rekeySubject(id, of: tenant)
-            }
-        }
     }
 
     func get(subject: String, field: String, tenant name: String) throws -> String {
         let tenant = try tenant(name).keys
-        let id = try requireSubject(subject, of: tenant)
-        guard let sealed = try vault.row("SELECT value FROM fields WHERE subject_id = ? AND name = ?", id, field)?.blob(0) else {
-            throw VaultError.notFound(.field)
+        // One statement finds the subject and its field: GET is the most frequent command.
+        guard let row = try vault.row("""
+            SELECT s.id, f.value FROM subjects s LEFT JOIN fields f ON f.subject_id = s.id AND f.name = ?
+            WHERE s.tenant_id = ? AND s.lookup = ?
+            """, field, tenant.tenantID, try tenant.lookup(subject: subject)), let id = row.int64(0) else {
+            throw VaultError.notFound(.subject)
         }
+        guard let sealed = row.blob(1) else { throw VaultError.notFound(.field) }
         return try openValue(sealed, field: field, subject: id, keys: try subjectKeys(id, of: tenant), tenant: tenant)
     }
 
@@ -48,9 +79,9 @@ extension VaultCore {
         let tenant = try tenant(name).keys
         let id = try requireSubject(subject, of: tenant)
         try writeTransaction {
+            // The row carries the field's FIND digest: deleting it unindexes the field too.
             try vault.run("DELETE FROM fields WHERE subject_id = ? AND name = ?", id, field)
             guard vault.changes > 0 else { throw VaultError.notFound(.field) }
-            try unindexForFind(subject: id, field: field)
         }
     }
 

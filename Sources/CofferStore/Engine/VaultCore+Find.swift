@@ -1,7 +1,8 @@
 import CofferCrypto
 
 /// The blind index behind `FIND`: for every stored field, `HMAC-SHA256(index key, field ‖ value)`
-/// under the tenant's index key, kept in the same transaction as the field itself.
+/// under the tenant's index key, stored in the field's own row (`fields.digest`, indexed by
+/// `fields_by_digest`), so it is written, replaced and deleted with the field itself.
 ///
 /// It reveals which subjects of one tenant share a value in one field (equality), and nothing
 /// across fields or tenants; see docs/SECURITY.md.
@@ -16,7 +17,7 @@ extension VaultCore {
         let digest = try findDigest(field: field, value: value, of: tenant)
         var names: [String] = []
         for row in try vault.rows("""
-            SELECT s.sealed_name, s.lookup FROM find_index f JOIN subjects s ON s.id = f.subject_id
+            SELECT s.sealed_name, s.lookup FROM fields f JOIN subjects s ON s.id = f.subject_id
             WHERE f.digest = ? AND s.tenant_id = ?
             """, digest, tenant.tenantID) {
             guard let sealed = row.blob(0), let lookup = row.blob(1) else { continue }
@@ -25,25 +26,12 @@ extension VaultCore {
         return names.sorted(by: ByteOrder.precedes)
     }
 
-    /// Records (or replaces) the index entry of one field. Runs inside the caller's transaction.
-    func indexForFind(subject: Int64, field: String, value: String, of tenant: TenantKeys) throws {
-        try vault.run("""
-            INSERT INTO find_index (subject_id, field, digest) VALUES (?, ?, ?)
-            ON CONFLICT (subject_id, field) DO UPDATE SET digest = excluded.digest
-            """, subject, field, try findDigest(field: field, value: value, of: tenant))
-    }
-
-    /// Removes the index entry of one field. Runs inside the caller's transaction.
-    func unindexForFind(subject: Int64, field: String) throws {
-        try vault.run("DELETE FROM find_index WHERE subject_id = ? AND field = ?", subject, field)
-    }
-
     func findDigest(field: String, value: String, of tenant: TenantKeys) throws -> [UInt8] {
         try tenant.index.authenticate(BindingContext.findValue(field: field, value: value))
     }
 
-    /// Indexes the fields that were stored before the index existed (databases migrated from an
-    /// earlier schema), one tenant per transaction, so an interrupted start resumes where it
+    /// Digests the fields that have no digest (databases migrated from a schema before the
+    /// index, or whose index entries were lost), one tenant per transaction, so an interrupted start resumes where it
     /// stopped. Shredded tenants are skipped: their rows are unreadable and about to be purged.
     func backfillFindIndex() throws {
         let pending = try vault.rows("SELECT tenant_id FROM find_index_backfill").compactMap { $0.int64(0) }
@@ -54,10 +42,11 @@ extension VaultCore {
                     let subjects = try vault.rows("SELECT id FROM subjects WHERE tenant_id = ?", tenantID).compactMap { $0.int64(0) }
                     for subject in subjects {
                         let keys = try subjectKeys(subject, of: tenant)
-                        for row in try vault.rows("SELECT name, value FROM fields WHERE subject_id = ?", subject) {
+                        for row in try vault.rows("SELECT name, value FROM fields WHERE subject_id = ? AND digest IS NULL", subject) {
                             guard let field = row.text(0), let sealed = row.blob(1) else { continue }
                             let value = try openValue(sealed, field: field, subject: subject, keys: keys, tenant: tenant)
-                            try indexForFind(subject: subject, field: field, value: value, of: tenant)
+                            try vault.run("UPDATE fields SET digest = ? WHERE subject_id = ? AND name = ?",
+                                          try findDigest(field: field, value: value, of: tenant), subject, field)
                         }
                     }
                 }

@@ -37,7 +37,6 @@ extension VaultCore {
     /// Every row that belongs to one subject. Runs inside the caller's transaction.
     func deleteSubjectRows(_ id: Int64) throws {
         try vault.run("DELETE FROM erasure_requests WHERE subject_id = ?", id)
-        try vault.run("DELETE FROM find_index WHERE subject_id = ?", id)
         try vault.run("DELETE FROM fields WHERE subject_id = ?", id)
         try vault.run("DELETE FROM data_keys WHERE subject_id = ?", id)
         try vault.run("DELETE FROM subjects WHERE id = ?", id)

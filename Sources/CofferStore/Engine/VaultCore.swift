@@ -152,6 +152,11 @@ final class VaultCore {
                       tenant.tenantID, try tenant.lookup(subject: subject))?.int64(0)
     }
 
+    /// Whether the subject row with this id still exists (ids are never reused).
+    func subjectExists(_ id: Int64) throws -> Bool {
+        try vault.row("SELECT 1 FROM subjects WHERE id = ?", id) != nil
+    }
+
     func requireSubject(_ subject: String, of tenant: TenantKeys) throws -> Int64 {
         guard let id = try subjectID(subject, of: tenant) else { throw VaultError.notFound(.subject) }
         return id

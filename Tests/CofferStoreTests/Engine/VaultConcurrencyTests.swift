@@ -9,7 +9,10 @@ final class VaultConcurrencyTests: VaultTestCase {
             let vault = try openVault()
             _ = try vault.createTenant("acme")
             let failures = Atomic(0)
-            DispatchQueue.concurrentPerform(iterations: 16) { writer in
+            // Sixteen threads of their own, like sixteen connections: `concurrentPerform` would
+            // run only as many at once as there are cores, which on two cores can alternate so
+            // neatly that no two writes ever wait together.
+            runOnThreads(16) { writer in
                 for i in 0..<60 {
                     do {
                         try vault.set(subject: "w\(writer)-\(i)", pairs: [FieldValue(field: "phone", value: "\(writer)/\(i)")],
@@ -32,6 +35,19 @@ final class VaultConcurrencyTests: VaultTestCase {
             }
         }
         XCTAssertEqual(try reopened.listTenants(), [TenantSummary(name: "acme", subjects: 960)])
+    }
+
+    /// Runs `body(0)` … `body(count - 1)` each on a thread of its own, and returns when all did.
+    private func runOnThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let finished = DispatchGroup()
+        for index in 0..<count {
+            finished.enter()
+            Thread {
+                body(index)
+                finished.leave()
+            }.start()
+        }
+        finished.wait()
     }
 
     func testARefusedWriteInAGroupChangesNothingAndTheOthersCommit() throws {

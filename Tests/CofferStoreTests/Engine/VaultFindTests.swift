@@ -49,8 +49,8 @@ final class VaultFindTests: VaultTestCase {
         // A re-created subject of the same name starts empty: the old entry does not come back.
         try vault.addSubject("shredded", tenant: "acme")
         XCTAssertEqual(try vault.find(field: "phone", value: "42", tenant: "acme"), ["kept"])
-        XCTAssertEqual(try rawDatabase("vault.db").row("SELECT count(*) FROM find_index")?.int64(0), 2,
-                       "the deleted and shredded entries are gone from the table")
+        XCTAssertEqual(try rawDatabase("vault.db").row("SELECT count(*) FROM fields WHERE digest IS NOT NULL")?.int64(0), 2,
+                       "the deleted and shredded entries are gone with their rows")
     }
 
     func testFindNeverCrossesTenants() throws {
@@ -64,7 +64,7 @@ final class VaultFindTests: VaultTestCase {
         XCTAssertEqual(try vault.find(field: "phone", value: "42", tenant: "globex"), ["alice", "bob"])
 
         // The same value has a different digest in each tenant: the index links nothing across them.
-        let digests = try rawDatabase("vault.db").rows("SELECT DISTINCT digest FROM find_index").compactMap { $0.blob(0) }
+        let digests = try rawDatabase("vault.db").rows("SELECT DISTINCT digest FROM fields").compactMap { $0.blob(0) }
         XCTAssertEqual(digests.count, 2)
 
         try vault.shredTenant("globex")
@@ -72,7 +72,8 @@ final class VaultFindTests: VaultTestCase {
         assertVaultError(try vault.find(field: "phone", value: "42", tenant: "globex")) { $0.isNotFound }
         _ = try vault.createTenant("globex")
         XCTAssertEqual(try vault.find(field: "phone", value: "42", tenant: "globex"), [], "nothing of the old tenant comes back")
-        XCTAssertEqual(try rawDatabase("vault.db").row("SELECT count(*) FROM find_index")?.int64(0), 1, "the purge removed its entries")
+        XCTAssertEqual(try rawDatabase("vault.db").row("SELECT count(*) FROM fields WHERE digest IS NOT NULL")?.int64(0), 1,
+                       "the purge removed its entries")
     }
 
     func testFindWorksAfterARestart() throws {
@@ -92,13 +93,46 @@ final class VaultFindTests: VaultTestCase {
             try vault.set(subject: "alice", pairs: phone("42"), tenant: "acme", createSubject: true)
             try vault.set(subject: "bob", pairs: phone("42"), tenant: "acme", createSubject: true)
         }
-        // What a database migrated from schema version 1 looks like: fields, no index entries.
+        // What a database migrated from schema version 1 looks like: fields, no digests.
         let raw = try rawDatabase("vault.db")
-        try raw.execute("DELETE FROM find_index; INSERT INTO find_index_backfill SELECT DISTINCT tenant_id FROM subjects;")
-        XCTAssertEqual(try raw.row("SELECT count(*) FROM find_index")?.int64(0), 0)
+        try raw.execute("UPDATE fields SET digest = NULL; INSERT INTO find_index_backfill SELECT DISTINCT tenant_id FROM subjects;")
+        XCTAssertEqual(try raw.row("SELECT count(*) FROM fields WHERE digest IS NULL")?.int64(0), 2)
 
         let reopened = try openVault()
         XCTAssertEqual(try reopened.find(field: "phone", value: "42", tenant: "acme"), ["alice", "bob"])
+        XCTAssertEqual(try raw.row("SELECT count(*) FROM find_index_backfill")?.int64(0), 0)
+        XCTAssertEqual(try raw.row("SELECT count(*) FROM fields WHERE digest IS NULL")?.int64(0), 0)
+    }
+
+    /// Schema version 6 moved the digests from the `find_index` table into the field rows.
+    func testAVaultWithTheSeparateIndexTableKeepsItsDigestsWhenMigrated() throws {
+        do {
+            let vault = try openVault()
+            _ = try vault.createTenant("acme")
+            try vault.set(subject: "alice", pairs: phone("42"), tenant: "acme", createSubject: true)
+            try vault.set(subject: "bob", pairs: phone("42") + [FieldValue(field: "fax", value: "7")], tenant: "acme", createSubject: true)
+        }
+        // Turn the file back into what schema version 5 wrote: the digests in their own table.
+        let raw = try rawDatabase("vault.db")
+        try raw.execute("""
+            CREATE TABLE find_index (subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
+                                     field TEXT NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (subject_id, field)) WITHOUT ROWID;
+            INSERT INTO find_index SELECT subject_id, name, digest FROM fields;
+            CREATE INDEX find_index_by_digest ON find_index(digest);
+            DROP INDEX fields_by_digest;
+            ALTER TABLE fields DROP COLUMN digest;
+            DELETE FROM find_index WHERE field = 'fax';   -- an entry the old index lacked
+            PRAGMA user_version = 5;
+            """)
+        let digestsBefore = try raw.rows("SELECT digest FROM find_index WHERE field = 'phone' ORDER BY subject_id").compactMap { $0.blob(0) }
+
+        let reopened = try openVault()
+        XCTAssertEqual(try Migrator.userVersion(of: raw), 6)
+        XCTAssertNil(try raw.row("SELECT name FROM sqlite_schema WHERE name = 'find_index'"), "the old table is gone")
+        XCTAssertEqual(try raw.rows("SELECT digest FROM fields WHERE name = 'phone' ORDER BY subject_id").compactMap { $0.blob(0) },
+                       digestsBefore, "the digests were carried over, not recomputed differently")
+        XCTAssertEqual(try reopened.find(field: "phone", value: "42", tenant: "acme"), ["alice", "bob"])
+        XCTAssertEqual(try reopened.find(field: "fax", value: "7", tenant: "acme"), ["bob"], "the missing entry was filled in at start")
         XCTAssertEqual(try raw.row("SELECT count(*) FROM find_index_backfill")?.int64(0), 0)
     }
 
