@@ -96,6 +96,9 @@ final class VaultCore {
         audit = try Self.loadAuditState(keyring: keyring, vault: vault, master: master, keyringPath: configuration.keyringPath)
         try completeMasterRotation()
         try backfillFindIndex()
+        // A migration or backfill can rewrite whole tables (schema 6 rewrote every field row), and
+        // SQLite reuses a WAL file without ever shrinking it: start with an empty one.
+        truncateWAL(of: vault)
     }
 
     /// The service-wide key under which tokens are digested. Created with the keyring.

@@ -136,6 +136,29 @@ final class VaultFindTests: VaultTestCase {
         XCTAssertEqual(try raw.row("SELECT count(*) FROM find_index_backfill")?.int64(0), 0)
     }
 
+    /// A migration can leave a WAL as large as the tables it rewrote; SQLite never shrinks one.
+    func testTheVaultStartsWithAnEmptyWAL() throws {
+        do {
+            let vault = try openVault()
+            _ = try vault.createTenant("acme")
+        }
+        // Another connection (as a migration would) leaves pages in the WAL, then stays open so
+        // that closing it does not checkpoint them away.
+        let raw = try rawDatabase("vault.db")
+        try raw.execute("""
+            CREATE TABLE scratch (x BLOB);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50)
+            INSERT INTO scratch SELECT randomblob(4000) FROM n;
+            """)
+        let walPath = configuration.vaultPath + "-wal"
+        let before = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: walPath)[.size] as? Int)
+        XCTAssertGreaterThan(before, 100_000)
+
+        _ = try openVault()
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: walPath)[.size] as? Int, 0)
+        withExtendedLifetime(raw) {}
+    }
+
     func testFindRefusesAnInvalidFieldOrAnOversizedValue() throws {
         configuration.maxValueBytes = 8
         let vault = try openVault()
