@@ -19,8 +19,10 @@ final class AuditTamperingTests: AuditTestCase {
             "UPDATE audit SET action = 'SEU' WHERE seq = 3",
             "UPDATE audit SET result = 'ok' WHERE seq = 6",
             "UPDATE audit SET time = time + 1 WHERE seq = 4",
-            "UPDATE audit SET detail = CAST(substr(detail, 1, 20) || x'00' || substr(detail, 22) AS BLOB) WHERE seq = 2",
-            "UPDATE audit SET mac = CAST(x'00' || substr(mac, 2) AS BLOB) WHERE seq = 5",
+            // A byte is changed to 0x00, or to 0x01 if it is 0x00 already (1 run in 256 it is:
+            // writing 0x00 then changed nothing and the test failed).
+            "UPDATE audit SET detail = CAST(substr(detail, 1, 20) || \(otherByte("detail", at: 21)) || substr(detail, 22) AS BLOB) WHERE seq = 2",
+            "UPDATE audit SET mac = CAST(\(otherByte("mac", at: 1)) || substr(mac, 2) AS BLOB) WHERE seq = 5",
             "UPDATE audit SET tenant_id = NULL WHERE seq = 7",
         ]
         let raw = try rawDatabase("vault.db")
@@ -36,6 +38,11 @@ final class AuditTamperingTests: AuditTestCase {
             try raw.run("INSERT INTO audit (\(AuditRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", arguments: row.values)
             assertIntact(try verifyFiles(), records: 8)
         }
+    }
+
+    /// SQL for one byte that differs from byte `position` (1-based) of the blob column.
+    private func otherByte(_ column: String, at position: Int) -> String {
+        "(CASE WHEN substr(\(column), \(position), 1) = x'00' THEN x'01' ELSE x'00' END)"
     }
 
     func testDeletingARecordIsDetected() throws {
