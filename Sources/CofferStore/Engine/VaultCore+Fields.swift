@@ -6,9 +6,9 @@ extension VaultCore {
     func set(subject: String, pairs: [FieldValue], tenant name: String, createSubject: Bool, prepared: PreparedSet? = nil) throws {
         try checkSet(subject: subject, pairs: pairs)
         let tenant = try tenant(name).keys
-        let usable = prepared?.tenantID == tenant.tenantID ? prepared : nil
+        let usable = prepared?.isFor(subject: subject, pairs: pairs, tenantID: tenant.tenantID) == true ? prepared : nil
         let existing: Int64?
-        if let usable, try subjectExists(usable.subjectID) {
+        if let usable, try subjectLookup(id: usable.subjectID) == usable.subjectLookup {
             existing = usable.subjectID
         } else {
             existing = try subjectID(subject, of: tenant)
@@ -40,10 +40,12 @@ extension VaultCore {
     func prepareSet(subject: String, pairs: [FieldValue], tenant name: String) throws -> PreparedSet? {
         try checkSet(subject: subject, pairs: pairs)
         let tenant = try tenant(name).keys
-        guard let id = try subjectID(subject, of: tenant) else { return nil }
+        let lookup = try tenant.lookup(subject: subject)
+        guard let id = try subjectID(lookup: lookup, of: tenant) else { return nil }
         let keys = try subjectKeys(id, of: tenant)
         return PreparedSet(
-            tenantID: tenant.tenantID, subjectID: id, keyVersion: keys.currentVersion,
+            subject: subject, pairs: pairs, tenantID: tenant.tenantID, subjectID: id, subjectLookup: lookup,
+            keyVersion: keys.currentVersion,
             sealedValues: try pairs.map { try sealValue($0.value, field: $0.field, subject: id, keys: keys, tenant: tenant) },
             digests: try pairs.map { try findDigest(field: $0.field, value: $0.value, of: tenant) })
     }

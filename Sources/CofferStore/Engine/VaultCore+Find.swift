@@ -33,7 +33,9 @@ extension VaultCore {
     /// Digests the fields that have no digest (databases migrated from a schema before the
     /// index, or whose index entries were lost), one tenant per transaction, so an interrupted start resumes where it
     /// stopped. Shredded tenants are skipped: their rows are unreadable and about to be purged.
-    func backfillFindIndex() throws {
+    /// Returns whether any tenant was waiting.
+    @discardableResult
+    func backfillFindIndex() throws -> Bool {
         let pending = try vault.rows("SELECT tenant_id FROM find_index_backfill").compactMap { $0.int64(0) }
         for tenantID in pending {
             try vault.transaction {
@@ -53,5 +55,6 @@ extension VaultCore {
                 try vault.run("DELETE FROM find_index_backfill WHERE tenant_id = ?", tenantID)
             }
         }
+        return !pending.isEmpty
     }
 }

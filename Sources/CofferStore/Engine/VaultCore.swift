@@ -85,6 +85,7 @@ final class VaultCore {
         keyring = try Database(path: configuration.keyringPath)
         vault = try Database(path: configuration.vaultPath)
         try Migrator.migrate(keyring, Schema.keyring)
+        let vaultSchemaBefore = try Migrator.userVersion(of: vault)
         try Migrator.migrate(vault, Schema.vault)
         // The writer revisits the pages of many subjects in every group commit; SQLite's default
         // page cache (2 MiB) made it read most of them again from the file (about a sixth of its
@@ -95,10 +96,23 @@ final class VaultCore {
         keyState = KeyState(master: master, dataKeyCacheSize: configuration.dataKeyCacheSize)
         audit = try Self.loadAuditState(keyring: keyring, vault: vault, master: master, keyringPath: configuration.keyringPath)
         try completeMasterRotation()
-        try backfillFindIndex()
-        // A migration or backfill can rewrite whole tables (schema 6 rewrote every field row), and
-        // SQLite reuses a WAL file without ever shrinking it: start with an empty one.
-        truncateWAL(of: vault)
+        let backfilled = try backfillFindIndex()
+        let migrated = try Migrator.userVersion(of: vault) != vaultSchemaBefore
+        if migrated || backfilled { emptyWALAfterMigration() }
+    }
+
+    /// A migration or backfill can rewrite whole tables (schema 6 rewrote every field row), and
+    /// SQLite reuses a WAL file without ever shrinking it. This empties it if it can at once; if
+    /// a reader holds it (a backup running while the server starts), the WAL keeps its size and
+    /// is reused, which costs disk but no correctness. Never waits, and is not retried: it is not
+    /// a shred's secure deletion (`truncateWAL`), and a retry after every commit would make each
+    /// one wait for that reader.
+    private func emptyWALAfterMigration() {
+        vault.setBusyTimeout(milliseconds: 0)
+        defer { vault.setBusyTimeout(milliseconds: Database.defaultBusyTimeoutMilliseconds) }
+        do { try vault.checkpointTruncate() } catch {
+            ServiceLog.info("the WAL grown by the schema migration stays on disk until the next shred: \(error)")
+        }
     }
 
     /// The service-wide key under which tokens are digested. Created with the keyring.
@@ -151,13 +165,16 @@ final class VaultCore {
 
     /// The row id of a tenant's subject, found by keyed hash; nil if it does not exist.
     func subjectID(_ subject: String, of tenant: TenantKeys) throws -> Int64? {
-        try vault.row("SELECT id FROM subjects WHERE tenant_id = ? AND lookup = ?",
-                      tenant.tenantID, try tenant.lookup(subject: subject))?.int64(0)
+        try subjectID(lookup: try tenant.lookup(subject: subject), of: tenant)
     }
 
-    /// Whether the subject row with this id still exists (ids are never reused).
-    func subjectExists(_ id: Int64) throws -> Bool {
-        try vault.row("SELECT 1 FROM subjects WHERE id = ?", id) != nil
+    func subjectID(lookup: [UInt8], of tenant: TenantKeys) throws -> Int64? {
+        try vault.row("SELECT id FROM subjects WHERE tenant_id = ? AND lookup = ?", tenant.tenantID, lookup)?.int64(0)
+    }
+
+    /// The keyed lookup digest of the subject with this id; nil once it is gone (ids are never reused).
+    func subjectLookup(id: Int64) throws -> [UInt8]? {
+        try vault.row("SELECT lookup FROM subjects WHERE id = ?", id)?.blob(0)
     }
 
     func requireSubject(_ subject: String, of tenant: TenantKeys) throws -> Int64 {

@@ -36,6 +36,32 @@ final class VaultPreparedSetTests: VaultTestCase {
         try assertReadable(vault)
     }
 
+    func testAPreparedSetOfAnotherSubjectIsNotUsed() throws {
+        let vault = try openVault()
+        _ = try vault.createTenant("acme")
+        try vault.addSubject("alice", tenant: "acme")
+        try vault.addSubject("bob", tenant: "acme")
+        let preparedForAlice = try prepare(vault)
+        try setPrepared(vault, preparedForAlice, subject: "bob")
+        XCTAssertEqual(try vault.export(subject: "alice", tenant: "acme"), [], "alice is untouched")
+        XCTAssertEqual(try vault.export(subject: "bob", tenant: "acme"), pairs.sorted { $0.field < $1.field })
+    }
+
+    func testAPreparedSetIsNotUsedForACanonicallyEquivalentButDifferentValue() throws {
+        let vault = try openVault()
+        _ = try vault.createTenant("acme")
+        try vault.addSubject("alice", tenant: "acme")
+        let composed = [FieldValue(field: "city", value: "K\u{00F6}ln")]
+        let decomposed = [FieldValue(field: "city", value: "Ko\u{0308}ln")]
+        XCTAssertEqual(composed, decomposed, "Swift's == calls them equal")
+        let prepared = try XCTUnwrap(try vault.read { try $0.prepareSet(subject: "alice", pairs: composed, tenant: "acme") })
+        try vault.write(groupable: true) { try $0.set(subject: "alice", pairs: decomposed, tenant: "acme", createSubject: false, prepared: prepared) }
+        let stored = try XCTUnwrap(try vault.get(subject: "alice", field: "city", tenant: "acme"))
+        XCTAssertEqual(Array(stored.utf8), Array("Ko\u{0308}ln".utf8), "the bytes written, not the prepared ones")
+        XCTAssertEqual(try vault.find(field: "city", value: "Ko\u{0308}ln", tenant: "acme"), ["alice"])
+        XCTAssertEqual(try vault.find(field: "city", value: "K\u{00F6}ln", tenant: "acme"), [])
+    }
+
     func testNothingIsPreparedForASubjectThatDoesNotExistYet() throws {
         let vault = try openVault()
         _ = try vault.createTenant("acme")
