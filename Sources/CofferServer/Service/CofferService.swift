@@ -30,6 +30,9 @@ public final class CofferService: Sendable {
             let token = try KeyBootstrap.operatorToken(configuration)
             try vault.registerOperatorToken(token)
         } catch let error as VaultError {
+            if let available = FreeSpace.availableBytes(at: configuration.dataDirectory), available < FreeSpace.minimumToStart {
+                throw .diskFull(directory: configuration.dataDirectory, availableBytes: available, cause: error)
+            }
             throw .vault(error)
         } catch let error as BootstrapError {
             throw .bootstrap(error)

@@ -97,6 +97,38 @@ final class DiskFullE2ETests: XCTestCase {
         XCTAssertEqual(server.terminate(), 0)
     }
 
+    /// A server started on a full disk cannot even open its databases (SQLite needs room for the
+    /// WAL index): it must say that the disk is full, not only SQLite's "disk I/O error", and
+    /// change nothing; with the space back it starts and serves what it had.
+    func testAStartOnAFullDiskIsRefusedNamingTheFullDisk() throws {
+        let disk = try TmpfsMount(megabytes: 8)
+        defer { disk.unmount() }
+        let installation = try E2EInstallation(config: """
+            {"listen": {"host": "127.0.0.1", "port": 0}, "paths": {"data": "\(disk.path)/data"}}
+            """)
+        var server = try installation.serve()
+        let op = try server.connect()
+        try op.auth(try installation.operatorToken())
+        let token = try E2EJSON.parse(okReply: try op.request("TENANT CREATE acme"))["token"]?.stringValue ?? ""
+        let admin = try server.connect()
+        XCTAssertTrue(try admin.auth(token).hasPrefix("OK "))
+        XCTAssertEqual(try set(admin, "alice", "kept"), "OK")
+        XCTAssertEqual(server.terminate(), 0)
+
+        let filler = try DiskFiller(directory: disk.path)
+        let refused = try installation.serveExpectingRefusal()
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("refusing to start"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("no space left on the disk that holds \(disk.path)/data"), refused.stderr)
+
+        filler.release()
+        server = try installation.serve()
+        let check = try server.connect()
+        XCTAssertTrue(try check.auth(token).hasPrefix("OK "))
+        assertReply(try check.request("GET alice note"), #"OK "kept""#, "the value stored before the disk filled")
+        XCTAssertEqual(server.terminate(), 0)
+    }
+
     /// Group commit on a disk that fills up: eight writers keep writing while the disk fills
     /// and empties again. A failed group commit must fail every write in it (none acknowledged,
     /// none applied), and no write acknowledged before or after may be lost.
