@@ -19,6 +19,49 @@ final class DiskFullE2ETests: XCTestCase {
         try client.request(words: ["SET", subject, "note", value])
     }
 
+    /// A server whose data directory is on a tmpfs of its own, with the tenant `acme` created.
+    private struct SmallDiskServer {
+        let disk: TmpfsMount
+        let installation: E2EInstallation
+        var server: E2EServeProcess
+        let tenantToken: String
+
+        /// A connection authenticated as acme's administrator.
+        func admin() throws -> E2EClient {
+            let client = try server.connect()
+            XCTAssertTrue(try client.auth(tenantToken).hasPrefix("OK "))
+            return client
+        }
+
+        /// Kills the server if it still runs, then unmounts the disk: for a `defer`.
+        func tearDown() {
+            if server.child.process.isRunning { server.terminate(signal: SIGKILL) }
+            disk.unmount()
+        }
+    }
+
+    private func startOnASmallDisk(megabytes: Int) throws -> SmallDiskServer {
+        let disk = try TmpfsMount(megabytes: megabytes)
+        do {
+            let installation = try E2EInstallation(config: """
+                {"listen": {"host": "127.0.0.1", "port": 0}, "paths": {"data": "\(disk.path)/data"}}
+                """)
+            let server = try installation.serve()
+            do {
+                let op = try server.connect()
+                try op.auth(try installation.operatorToken())
+                let token = try E2EJSON.parse(okReply: try op.request("TENANT CREATE acme"))["token"]?.stringValue ?? ""
+                return SmallDiskServer(disk: disk, installation: installation, server: server, tenantToken: token)
+            } catch {
+                server.terminate(signal: SIGKILL)
+                throw error
+            }
+        } catch {
+            disk.unmount()
+            throw error
+        }
+    }
+
     /// Every acknowledged value reads back exactly, through one pipelined burst of `GET`s.
     private func assertAllPresent(_ acknowledged: [String: String], _ client: E2EClient, _ when: String,
                                   file: StaticString = #filePath, line: UInt = #line) throws {
@@ -34,18 +77,10 @@ final class DiskFullE2ETests: XCTestCase {
 
     func testDiskFullFailsWritesWithInternalKeepsReadsAndResumesWhenSpaceReturns() throws {
         // Room for SQLite's WAL to grow to its checkpoint size (1000 pages, 4 MiB) and more.
-        let disk = try TmpfsMount(megabytes: 16)
-        defer { disk.unmount() }
-        let installation = try E2EInstallation(config: """
-            {"listen": {"host": "127.0.0.1", "port": 0}, "paths": {"data": "\(disk.path)/data"}}
-            """)
-        var server = try installation.serve()
-        defer { if server.child.process.isRunning { server.terminate(signal: SIGKILL) } }
-        let op = try server.connect()
-        try op.auth(try installation.operatorToken())
-        let token = try E2EJSON.parse(okReply: try op.request("TENANT CREATE acme"))["token"]?.stringValue ?? ""
-        let admin = try server.connect()
-        XCTAssertTrue(try admin.auth(token).hasPrefix("OK "))
+        var service = try startOnASmallDisk(megabytes: 16)
+        defer { service.tearDown() }
+        let (disk, installation, token) = (service.disk, service.installation, service.tenantToken)
+        let admin = try service.admin()
 
         var acknowledged: [String: String] = [:]
         for index in 0..<40 {
@@ -71,7 +106,7 @@ final class DiskFullE2ETests: XCTestCase {
         }
         XCTAssertEqual(failures, 20, "writes on a full disk must fail with ERR INTERNAL")
         XCTAssertEqual(otherReplies, [], "no other reply than OK or ERR INTERNAL")
-        XCTAssertTrue(server.child.process.isRunning, "the server must survive a full disk")
+        XCTAssertTrue(service.server.child.process.isRunning, "the server must survive a full disk")
         assertReply(try admin.request("PING"), #"OK "PONG""#, "the connection stays open after ERR INTERNAL")
         try assertAllPresent(acknowledged, admin, "while the disk is full")
         XCTAssertEqual(E2EClient.errorCode(try set(admin, "still-full", Self.value("still-full"))), "INTERNAL")
@@ -86,34 +121,31 @@ final class DiskFullE2ETests: XCTestCase {
         try assertAllPresent(acknowledged, admin, "after the space returned")
 
         // And it all survives a kill -9: nothing acknowledged was lost, both databases are sound.
-        server.terminate(signal: SIGKILL)
+        service.server.terminate(signal: SIGKILL)
         for name in ["keyring.db", "vault.db"] {
             XCTAssertNil(CrashHarness.integrityProblem(disk.path + "/data/" + name), name)
         }
-        server = try installation.serve()
-        let check = try server.connect()
+        service.server = try installation.serve()
+        let check = try service.server.connect()
         XCTAssertTrue(try check.auth(token).hasPrefix("OK "))
         try assertAllPresent(acknowledged, check, "after a restart")
-        XCTAssertEqual(server.terminate(), 0)
+        XCTAssertEqual(service.server.terminate(), 0)
     }
 
     /// A server started on a full disk cannot even open its databases (SQLite needs room for the
     /// WAL index): it must say that the disk is full, not only SQLite's "disk I/O error", and
     /// change nothing; with the space back it starts and serves what it had.
     func testAStartOnAFullDiskIsRefusedNamingTheFullDisk() throws {
-        let disk = try TmpfsMount(megabytes: 8)
-        defer { disk.unmount() }
-        let installation = try E2EInstallation(config: """
-            {"listen": {"host": "127.0.0.1", "port": 0}, "paths": {"data": "\(disk.path)/data"}}
-            """)
-        var server = try installation.serve()
-        let op = try server.connect()
-        try op.auth(try installation.operatorToken())
-        let token = try E2EJSON.parse(okReply: try op.request("TENANT CREATE acme"))["token"]?.stringValue ?? ""
-        let admin = try server.connect()
-        XCTAssertTrue(try admin.auth(token).hasPrefix("OK "))
-        XCTAssertEqual(try set(admin, "alice", "kept"), "OK")
-        XCTAssertEqual(server.terminate(), 0)
+        var service = try startOnASmallDisk(megabytes: 8)
+        defer { service.tearDown() }
+        let (disk, installation, token) = (service.disk, service.installation, service.tenantToken)
+        XCTAssertEqual(try set(try service.admin(), "alice", "kept"), "OK")
+        XCTAssertEqual(service.server.terminate(), 0)
+        // The WAL index files are rebuilt by the next open; a stopped server may leave them (when
+        // a connection closes without the last checkpoint), and an open that finds them needs no
+        // new space, so it may start and serve reads on the full disk. Without them the open
+        // must create them: the case where the start is refused.
+        for name in ["keyring.db-shm", "vault.db-shm"] { unlink(disk.path + "/data/" + name) }
 
         let filler = try DiskFiller(directory: disk.path)
         let refused = try installation.serveExpectingRefusal()
@@ -122,32 +154,25 @@ final class DiskFullE2ETests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("no space left on the disk that holds \(disk.path)/data"), refused.stderr)
 
         filler.release()
-        server = try installation.serve()
-        let check = try server.connect()
+        service.server = try installation.serve()
+        let check = try service.server.connect()
         XCTAssertTrue(try check.auth(token).hasPrefix("OK "))
         assertReply(try check.request("GET alice note"), #"OK "kept""#, "the value stored before the disk filled")
-        XCTAssertEqual(server.terminate(), 0)
+        XCTAssertEqual(service.server.terminate(), 0)
     }
 
     /// Group commit on a disk that fills up: eight writers keep writing while the disk fills
     /// and empties again. A failed group commit must fail every write in it (none acknowledged,
     /// none applied), and no write acknowledged before or after may be lost.
     func testDiskFillingUnderConcurrentWritersFailsWholeGroupsAndLosesNothingAcknowledged() throws {
-        let disk = try TmpfsMount(megabytes: 16)
-        defer { disk.unmount() }
-        let installation = try E2EInstallation(config: """
-            {"listen": {"host": "127.0.0.1", "port": 0}, "paths": {"data": "\(disk.path)/data"}}
-            """)
-        var server = try installation.serve()
-        defer { if server.child.process.isRunning { server.terminate(signal: SIGKILL) } }
-        let op = try server.connect()
-        try op.auth(try installation.operatorToken())
-        let token = try E2EJSON.parse(okReply: try op.request("TENANT CREATE acme"))["token"]?.stringValue ?? ""
+        var service = try startOnASmallDisk(megabytes: 16)
+        defer { service.tearDown() }
+        let (disk, installation, token) = (service.disk, service.installation, service.tenantToken)
 
         let ledger = CrashLedger()
         let stop = CrashStopFlag()
         let writers = DispatchGroup()
-        let client = ClientConfiguration(host: "127.0.0.1", port: server.port,
+        let client = ClientConfiguration(host: "127.0.0.1", port: service.server.port,
                                          trustedCertificatePath: installation.certificatePath, timeoutSeconds: 15)
         for index in 0..<8 {
             let writer = DiskFullWriter(index: index, subjects: 8, tenantToken: token, client: client, ledger: ledger, stop: stop)
@@ -171,14 +196,14 @@ final class DiskFullE2ETests: XCTestCase {
         stop.set()
         XCTAssertEqual(writers.wait(timeout: .now() + 30), .success, "the writers must not hang")
         XCTAssertEqual(ledger.snapshot.problems, [])
-        XCTAssertTrue(server.child.process.isRunning, "the server must survive a full disk")
+        XCTAssertTrue(service.server.child.process.isRunning, "the server must survive a full disk")
 
-        server.terminate(signal: SIGKILL)
+        service.server.terminate(signal: SIGKILL)
         for name in ["keyring.db", "vault.db"] {
             XCTAssertNil(CrashHarness.integrityProblem(disk.path + "/data/" + name), name)
         }
-        server = try installation.serve()
-        let check = try server.connect()
+        service.server = try installation.serve()
+        let check = try service.server.connect()
         XCTAssertTrue(try check.auth(token).hasPrefix("OK "))
         let records = ledger.snapshot.subjects
         let subjects = records.keys.sorted()
@@ -197,7 +222,7 @@ final class DiskFullE2ETests: XCTestCase {
             XCTAssertTrue(verdict == .acknowledgedPresent || verdict == .inFlightApplied || verdict == .absentNeverAcknowledged,
                           "subject \(subject): \(String(describing: verdict))")
         }
-        XCTAssertEqual(server.terminate(), 0)
+        XCTAssertEqual(service.server.terminate(), 0)
     }
 
     private func assertReply(_ reply: String, _ expected: String, _ message: String, file: StaticString = #filePath, line: UInt = #line) {

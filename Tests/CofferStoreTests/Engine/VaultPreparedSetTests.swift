@@ -12,6 +12,14 @@ final class VaultPreparedSetTests: VaultTestCase {
         return try XCTUnwrap(prepared)
     }
 
+    /// A vault with tenant acme and subject alice, and a SET of `pairs` for her prepared.
+    private func vaultWithAlicePrepared() throws -> (Vault, PreparedSet) {
+        let vault = try openVault()
+        _ = try vault.createTenant("acme")
+        try vault.addSubject("alice", tenant: "acme")
+        return (vault, try prepare(vault))
+    }
+
     private func setPrepared(_ vault: Vault, _ prepared: PreparedSet, subject: String = "alice") throws {
         let pairs = self.pairs
         try vault.write(groupable: true) { try $0.set(subject: subject, pairs: pairs, tenant: "acme", createSubject: false, prepared: prepared) }
@@ -27,10 +35,7 @@ final class VaultPreparedSetTests: VaultTestCase {
     }
 
     func testAPreparedSetIsStoredAsSealed() throws {
-        let vault = try openVault()
-        _ = try vault.createTenant("acme")
-        try vault.addSubject("alice", tenant: "acme")
-        let prepared = try prepare(vault)
+        let (vault, prepared) = try vaultWithAlicePrepared()
         try setPrepared(vault, prepared)
         XCTAssertEqual(try storedValues(subject: prepared.subjectID), prepared.sealedValues, "the writer did not seal again")
         try assertReadable(vault)
@@ -70,10 +75,7 @@ final class VaultPreparedSetTests: VaultTestCase {
     }
 
     func testASubjectRekeyedInBetweenIsSealedAgainUnderItsNewKey() throws {
-        let vault = try openVault()
-        _ = try vault.createTenant("acme")
-        try vault.addSubject("alice", tenant: "acme")
-        let prepared = try prepare(vault)
+        let (vault, prepared) = try vaultWithAlicePrepared()
         try vault.write { core in
             let tenant = try core.tenant("acme").keys
             try core.writeTransaction { try core.rekeySubject(prepared.subjectID, of: tenant) }
@@ -86,10 +88,7 @@ final class VaultPreparedSetTests: VaultTestCase {
     }
 
     func testASubjectShreddedAndAddedAgainInBetweenGetsTheValuesUnderItsNewId() throws {
-        let vault = try openVault()
-        _ = try vault.createTenant("acme")
-        try vault.addSubject("alice", tenant: "acme")
-        let prepared = try prepare(vault)
+        let (vault, prepared) = try vaultWithAlicePrepared()
         try vault.shredSubject("alice", tenant: "acme")
         try vault.addSubject("alice", tenant: "acme")
         try setPrepared(vault, prepared)
@@ -98,10 +97,7 @@ final class VaultPreparedSetTests: VaultTestCase {
     }
 
     func testATenantShreddedAndCreatedAgainInBetweenIsNotConfusedWithTheOldOne() throws {
-        let vault = try openVault()
-        _ = try vault.createTenant("acme")
-        try vault.addSubject("alice", tenant: "acme")
-        let prepared = try prepare(vault)
+        let (vault, prepared) = try vaultWithAlicePrepared()
         try vault.shredTenant("acme")
         vault.waitForPurge()
         _ = try vault.createTenant("acme")
