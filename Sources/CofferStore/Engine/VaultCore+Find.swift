@@ -31,9 +31,9 @@ extension VaultCore {
     }
 
     /// Digests the fields that have no digest (databases migrated from a schema before the
-    /// index, or whose index entries were lost), one tenant per transaction, so an interrupted start resumes where it
-    /// stopped. Shredded tenants are skipped: their rows are unreadable and about to be purged.
-    /// Returns whether any tenant was waiting.
+    /// index, or whose index entries were lost), one tenant per transaction, so an interrupted
+    /// start resumes where it stopped. Shredded tenants are skipped: their rows are unreadable
+    /// and about to be purged. Returns whether any tenant was waiting.
     @discardableResult
     func backfillFindIndex() throws -> Bool {
         let pending = try vault.rows("SELECT tenant_id FROM find_index_backfill").compactMap { $0.int64(0) }
