@@ -27,7 +27,7 @@ import Synchronization
 /// instead of failing with SQLITE_BUSY.
 final class WALCheckpointer: @unchecked Sendable {
     // @unchecked Sendable: the connection is opened, used and closed by the checkpointer thread
-    // alone; `stopped` is read and written only under `condition`'s lock; `checkpoints` is atomic.
+    // alone; `worker` is thread-safe; `checkpoints` is atomic.
 
     static let interval: TimeInterval = 0.02
     /// New frames that make a checkpoint worth its two fsyncs: SQLite's own default (1,000
@@ -41,9 +41,7 @@ final class WALCheckpointer: @unchecked Sendable {
     private let monitor: WALMonitor
     /// Shared with the writer's `TRUNCATE` checkpoints (`VaultCore.vaultCheckpointLock`).
     private let lock: PlainLock
-    private let condition = NSCondition()
-    private var stopped = false
-    private let finished = DispatchSemaphore(value: 0)
+    private let worker = WorkerThread()
     /// Checkpoints run so far (for tests and benchmarks).
     let checkpoints = Atomic<Int>(0)
 
@@ -53,23 +51,15 @@ final class WALCheckpointer: @unchecked Sendable {
         self.path = path
         self.monitor = monitor
         self.lock = lock
-        let thread = Thread { [self] in run() }
-        thread.name = "coffer-checkpointer"
-        thread.start()
+        worker.start(name: "coffer-checkpointer") { [self] in run() }
     }
 
     /// Ends the thread (after a checkpoint in progress) and closes its connection.
     func stop() {
-        condition.lock()
-        let wasStopped = stopped
-        stopped = true
-        condition.broadcast()
-        condition.unlock()
-        if !wasStopped { finished.wait() }
+        worker.stop()
     }
 
     private func run() {
-        defer { finished.signal() }
         let database: Database
         do {
             database = try Database(path: path)
@@ -101,9 +91,9 @@ final class WALCheckpointer: @unchecked Sendable {
 
     /// Waits one interval; false once `stop()` was called.
     private func waitForInterval() -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        if !stopped { _ = condition.wait(until: Date(timeIntervalSinceNow: Self.interval)) }
-        return !stopped
+        worker.condition.lock()
+        defer { worker.condition.unlock() }
+        if !worker.isStopping { _ = worker.condition.wait(until: Date(timeIntervalSinceNow: Self.interval)) }
+        return !worker.isStopping
     }
 }

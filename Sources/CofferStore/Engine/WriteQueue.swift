@@ -11,8 +11,8 @@ import Synchronization
 /// durable. Exclusive jobs (shreds, rotations, purges: they manage their own transactions and
 /// checkpoints) run alone, in submission order.
 final class WriteQueue: @unchecked Sendable {
-    // @unchecked Sendable: `core` is touched only by the writer thread; `pending` and `stopped`
-    // only under `condition`'s lock.
+    // @unchecked Sendable: `core` is touched only by the writer thread; `pending` only under
+    // `worker.condition`'s lock.
 
     /// A submitted write and, once run, its result.
     final class Job: @unchecked Sendable {
@@ -49,10 +49,8 @@ final class WriteQueue: @unchecked Sendable {
     static let maximumGroup = 512
 
     private let core: VaultCore
-    private let condition = NSCondition()
+    private let worker = WorkerThread()
     private var pending: [Job] = []
-    private var stopped = false
-    private let finished = DispatchSemaphore(value: 0)
     /// Counters for benchmarks and tests: transactions committed, jobs run, largest group.
     let committedTransactions = Atomic<Int>(0)
     let completedJobs = Atomic<Int>(0)
@@ -63,9 +61,7 @@ final class WriteQueue: @unchecked Sendable {
     init(core: VaultCore, afterJob: @escaping @Sendable (VaultCore) -> Void) {
         self.core = core
         self.afterJob = afterJob
-        let thread = Thread { [self] in run() }
-        thread.name = "coffer-writer"
-        thread.start()
+        worker.start(name: "coffer-writer") { [self] in run() }
     }
 
     /// Queues `body` for the writer and returns at once; the job's `waitForResult()` returns
@@ -90,21 +86,16 @@ final class WriteQueue: @unchecked Sendable {
     }
 
     private func enqueue(_ job: Job) throws {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !stopped else { throw VaultError.corrupt("the vault is closed") }
+        worker.condition.lock()
+        defer { worker.condition.unlock() }
+        guard !worker.isStopping else { throw VaultError.corrupt("the vault is closed") }
         pending.append(job)
-        condition.signal()
+        worker.condition.signal()
     }
 
     /// Finishes the jobs already submitted, then ends the writer thread.
     func stop() {
-        condition.lock()
-        let wasStopped = stopped
-        stopped = true
-        condition.signal()
-        condition.unlock()
-        if !wasStopped { finished.wait() }
+        worker.stop()
     }
 
     private func run() {
@@ -122,13 +113,12 @@ final class WriteQueue: @unchecked Sendable {
                 }
             }
         }
-        finished.signal()
     }
 
     private func nextBatch() -> [Job]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while pending.isEmpty && !stopped { condition.wait() }
+        worker.condition.lock()
+        defer { worker.condition.unlock() }
+        while pending.isEmpty && !worker.isStopping { worker.condition.wait() }
         if pending.isEmpty { return nil }
         let batch = pending
         pending = []
