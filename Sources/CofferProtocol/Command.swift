@@ -19,6 +19,14 @@ public enum Command: Sendable, Equatable {
     case quit
     /// `TENANT CREATE <tenant>`
     case tenantCreate(String)
+    /// `TENANT ENROLL <tenant>`: a new enrollment token for an unclaimed tenant.
+    case tenantEnroll(String)
+    /// `TENANT CLAIM`: the enrollment token's holder takes the tenant's administrator token.
+    case tenantClaim
+    /// `ADMIN ROTATE`: a new tenant administrator token, pending until its first `AUTH`.
+    case adminRotate
+    /// `OPERATOR ROTATE` (an extension): a new operator token, pending until its first `AUTH`.
+    case operatorRotate
     /// `TENANT LIST`
     case tenantList
     /// `TENANT SHRED <tenant>`
@@ -72,6 +80,10 @@ public enum Command: Sendable, Equatable {
         case .whoami: return "WHOAMI"
         case .quit: return "QUIT"
         case .tenantCreate: return "TENANT CREATE"
+        case .tenantEnroll: return "TENANT ENROLL"
+        case .tenantClaim: return "TENANT CLAIM"
+        case .adminRotate: return "ADMIN ROTATE"
+        case .operatorRotate: return "OPERATOR ROTATE"
         case .tenantList: return "TENANT LIST"
         case .tenantShred: return "TENANT SHRED"
         case .subjectAdd: return "SUBJECT ADD"

@@ -57,6 +57,10 @@ public enum CommandParser {
             return try parseSingleSubVerb(arguments, verb: "KEY", subVerb: "ROTATE", command: .keyRotate)
         case "MASTER":
             return try parseSingleSubVerb(arguments, verb: "MASTER", subVerb: "ROTATE", command: .masterRotate)
+        case "ADMIN":
+            return try parseSingleSubVerb(arguments, verb: "ADMIN", subVerb: "ROTATE", command: .adminRotate)
+        case "OPERATOR":
+            return try parseSingleSubVerb(arguments, verb: "OPERATOR", subVerb: "ROTATE", command: .operatorRotate)
         case "REQUEST":
             return try parseRequest(arguments)
         case "DATA":
@@ -74,6 +78,12 @@ public enum CommandParser {
         case "CREATE":
             try expect(arguments, count: 1, action: "TENANT CREATE")
             return .tenantCreate(argument(arguments, 0))
+        case "ENROLL":
+            try expect(arguments, count: 1, action: "TENANT ENROLL")
+            return .tenantEnroll(argument(arguments, 0))
+        case "CLAIM":
+            try expect(arguments, count: 0, action: "TENANT CLAIM")
+            return .tenantClaim
         case "LIST":
             try expect(arguments, count: 0, action: "TENANT LIST")
             return .tenantList

@@ -133,12 +133,12 @@ enum EngineBenchmark {
             let perSubject = 100
             for s in 0..<max(1, size / perSubject) {
                 let pairs = (0..<min(perSubject, size)).map { FieldValue(field: "f\($0)", value: value(s * perSubject + $0)) }
-                try vault.set(subject: "s\(s)", pairs: pairs, tenant: name, createSubject: true)
+                try vault.set(subject: "s\(s)", pairs: pairs, tenant: TenantRef(name), createSubject: true)
             }
             // Flush the bulk load first: otherwise the shred's fsyncs also pay for writing back
             // the data just loaded, which is the file system's cost, not the shred's.
             sync()
-            let shred = try seconds { try vault.shredTenant(name) }
+            let shred = try seconds { try vault.shredTenant(TenantRef(name)) }
             let purge = seconds { vault.waitForPurge() }
             Output.out(row("\(size)", shred * 1000, purge * 1000, nil))
         }

@@ -92,14 +92,19 @@ enum NetworkBenchmark {
         }
     }
 
-    /// `TENANT CREATE` as the operator; returns the tenant administrator's token.
+    /// `TENANT CREATE` as the operator, then the tenant's claim with the enrollment token (the
+    /// operator never holds the administrator token); returns the administrator's token.
     private static func createTenant(_ tenant: String, target: NetworkBenchmarkTarget) throws(NetworkBenchmarkError) -> SecureBytes {
         let reply = try operatorRequest(RequestLine.make(["TENANT", "CREATE", tenant]), step: "TENANT CREATE", target: target)
         guard reply.hasPrefix("OK "),
               let object = try? JSONSerialization.jsonObject(with: Data(reply.utf8.dropFirst(3))) as? [String: Any],
-              let text = object["token"] as? String, !text.isEmpty else {
+              let enrollment = object["enrollment"] as? String, !enrollment.isEmpty else {
             throw .unexpectedReply(step: "TENANT CREATE")
         }
+        let connection = try target.connect()
+        defer { connection.close() }
+        let text: String
+        do { text = try TenantClaim.claim(enrollmentToken: enrollment, on: connection) } catch { throw .client(error) }
         var bytes = Array(text.utf8)
         return SecureBytes(consuming: &bytes)
     }

@@ -7,7 +7,7 @@ struct ConfigurationReader {
 
     func read(_ root: Any, into configuration: inout ServerConfiguration) throws(ConfigurationError) {
         let top = try object(root, at: "")
-        try checkKeys(top, allowed: ["listen", "paths", "tls", "limits", "bootstrap", "audit"], at: "")
+        try checkKeys(top, allowed: ["listen", "paths", "tls", "limits", "bootstrap", "audit", "enrollment"], at: "")
         if let listen = try top["listen"].map({ (v) throws(ConfigurationError) in try object(v, at: "listen") }) {
             try checkKeys(listen, allowed: ["host", "port"], at: "listen")
             if let v = listen["host"] { configuration.host = try nonEmptyString(v, at: "listen.host") }
@@ -40,6 +40,12 @@ struct ConfigurationReader {
         if let bootstrap = try top["bootstrap"].map({ (v) throws(ConfigurationError) in try object(v, at: "bootstrap") }) {
             try checkKeys(bootstrap, allowed: ["createMissingKeys"], at: "bootstrap")
             if let v = bootstrap["createMissingKeys"] { configuration.createMissingKeys = try boolean(v, at: "bootstrap.createMissingKeys") }
+        }
+        if let enrollment = try top["enrollment"].map({ (v) throws(ConfigurationError) in try object(v, at: "enrollment") }) {
+            try checkKeys(enrollment, allowed: ["tokenLifetimeHours"], at: "enrollment")
+            if let v = enrollment["tokenLifetimeHours"] {
+                configuration.enrollmentTokenLifetimeHours = try integer(v, at: "enrollment.tokenLifetimeHours", in: 1...8760)
+            }
         }
         if let audit = try top["audit"].map({ (v) throws(ConfigurationError) in try object(v, at: "audit") }) {
             try checkKeys(audit, allowed: ["retentionDays"], at: "audit")

@@ -21,6 +21,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// `audit.retentionDays` (an extra key, not in the contract's table): audit records older
     /// than this are pruned.
     public var auditRetentionDays = 365
+    /// How long an enrollment token (`TENANT CREATE`, `TENANT ENROLL`) and a pending
+    /// administrator or operator token work before their first use (default a week).
+    public var enrollmentTokenLifetimeHours = 168
 
     /// The defaults, with relative paths resolved against `baseDirectory` (the config file's directory).
     public init(baseDirectory: String) {

@@ -23,10 +23,13 @@ public final class CofferService: Sendable {
         self.configuration = configuration
         do { try KeyBootstrap.prepare(configuration) } catch { throw .bootstrap(error) }
         do {
-            vault = try Vault(configuration: VaultConfiguration(
+            var vaultConfiguration = VaultConfiguration(
                 dataDirectory: configuration.dataDirectory, masterKeyPath: configuration.masterKeyPath,
                 createMissingMasterKey: configuration.createMissingKeys, maxValueBytes: configuration.maxValueBytes,
-                auditRetentionSeconds: Int64(configuration.auditRetentionDays) * 86400))
+                auditRetentionSeconds: Int64(configuration.auditRetentionDays) * 86400)
+            vaultConfiguration.enrollmentTokenLifetimeSeconds = Int64(configuration.enrollmentTokenLifetimeHours) * 3600
+            vaultConfiguration.pendingTokenLifetimeSeconds = vaultConfiguration.enrollmentTokenLifetimeSeconds
+            vault = try Vault(configuration: vaultConfiguration)
             let token = try KeyBootstrap.operatorToken(configuration)
             try vault.registerOperatorToken(token)
         } catch let error as VaultError {

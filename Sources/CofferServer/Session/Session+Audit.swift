@@ -37,7 +37,7 @@ extension Session {
     static func auditEvent(for command: Command, by principal: Principal) -> AuditEvent {
         var event = AuditEvent(actor: principal, action: command.action)
         switch command {
-        case .tenantCreate(let tenant), .tenantShred(let tenant):
+        case .tenantCreate(let tenant), .tenantShred(let tenant), .tenantEnroll(let tenant):
             event.tenant = tenant
         case .subjectAdd(let subject), .subjectShred(let subject), .tokenIssue(let subject), .tokenRevoke(let subject),
              .export(let subject):
@@ -51,8 +51,8 @@ extension Session {
         case .find(let field, _):
             event.fields = [field]
         case .requestErasure:
-            if case .subject(_, let subject) = principal { event.subject = subject }
-        case .ping, .hello, .auth, .whoami, .quit, .tenantList, .subjectList, .policyGet, .policySet, .keyRotate,
+            if case .subject(_, let subject, _) = principal { event.subject = subject }
+        case .ping, .hello, .auth, .whoami, .quit, .tenantList, .tenantClaim, .adminRotate, .operatorRotate, .subjectList, .policyGet, .policySet, .keyRotate,
              .masterRotate, .dataRotate, .dataStatus, .requestList, .audit:
             break
         }

@@ -13,7 +13,7 @@ extension Session {
         case .ping:
             return .done(.okValue(.string("PONG")))
         case .hello:
-            return .done(.okValue(.object([("server", .string("coffer")), ("version", .string(version)), ("protocol", .int(1))])))
+            return .done(.okValue(.object([("server", .string("coffer")), ("version", .string(version)), ("protocol", .int(2))])))
         case .auth(let token):
             return try authenticate(token: token)
         case .whoami:
@@ -46,7 +46,30 @@ extension Session {
             try requireOperator(principal)
             try Identifier.checkTenant(tenant)
             let token = try vault.createTenant(tenant, audit: event)
-            return .okValue(.object([("tenant", .string(tenant)), ("token", .string(token))]))
+            return .okValue(.object([("tenant", .string(tenant)), ("enrollment", .string(token))]))
+
+        case .tenantEnroll(let tenant):
+            try requireOperator(principal)
+            try Identifier.checkTenant(tenant)
+            let token = try vault.enrollTenant(tenant, audit: event)
+            return .okValue(.object([("tenant", .string(tenant)), ("enrollment", .string(token))]))
+
+        case .tenantClaim:
+            guard case .enrollment(let tenant) = principal else {
+                throw CommandRefusal.forbidden("only the holder of a tenant's enrollment token may claim it")
+            }
+            let token = try vault.claimTenant(tenant, audit: event)
+            return .okValue(.object([("tenant", .string(tenant.name)), ("token", .string(token))]))
+
+        case .adminRotate:
+            let tenant = try requireTenantAdmin(principal)
+            let token = try vault.rotateAdminToken(tenant, audit: event)
+            return .okValue(.object([("tenant", .string(tenant.name)), ("token", .string(token))]))
+
+        case .operatorRotate:
+            try requireOperator(principal)
+            let token = try vault.rotateOperatorToken(audit: event)
+            return .okValue(.object([("token", .string(token))]))
 
         case .tenantList:
             try requireOperator(principal)
@@ -55,12 +78,16 @@ extension Session {
             return .okValue(.array(tenants))
 
         case .tenantShred(let tenant):
+            let target: TenantRef
             switch principal {
-            case .operator: try Identifier.checkTenant(tenant)
-            case .tenant(let own) where own.utf8.elementsEqual(tenant.utf8): break
+            case .operator:
+                try Identifier.checkTenant(tenant)
+                target = TenantRef(tenant)
+            case .tenant(let own) where own.name.utf8.elementsEqual(tenant.utf8):
+                target = own
             default: throw CommandRefusal.forbidden("only the operator or the tenant itself may shred a tenant")
             }
-            try vault.shredTenant(tenant, audit: event)
+            try vault.shredTenant(target, audit: event)
             return .okValue(.object([("tenant", .string(tenant)), ("shredded", .bool(true))]))
 
         case .subjectAdd(let subject):
@@ -94,7 +121,7 @@ extension Session {
             try Identifier.checkSubject(subject)
             let fields = try vault.export(subject: subject, tenant: access.tenant)
             vault.recordAudit(event)
-            return .okValue(.object([("tenant", .string(access.tenant)), ("subject", .string(subject)),
+            return .okValue(.object([("tenant", .string(access.tenant.name)), ("subject", .string(subject)),
                                      ("fields", .object(fields.map { ($0.field, .string($0.value)) }))]))
 
         case .tokenIssue(let subject):
@@ -143,8 +170,8 @@ extension Session {
             case .tenant(let tenant):
                 _ = try vault.startReencryption(tenant: tenant)
                 vault.recordAudit(event)
-                return .okValue(.object([("tenant", .string(tenant)), ("state", .string("running"))]))
-            case .subject:
+                return .okValue(.object([("tenant", .string(tenant.name)), ("state", .string("running"))]))
+            case .subject, .enrollment:
                 throw CommandRefusal.forbidden("only the operator or a tenant administrator may rotate data keys")
             }
 
@@ -153,7 +180,7 @@ extension Session {
             switch principal {
             case .operator: status = try vault.reencryptionStatus(tenant: nil)
             case .tenant(let tenant): status = try vault.reencryptionStatus(tenant: tenant)
-            case .subject: throw CommandRefusal.forbidden("only the operator or a tenant administrator may see rotation progress")
+            case .subject, .enrollment: throw CommandRefusal.forbidden("only the operator or a tenant administrator may see rotation progress")
             }
             vault.recordAudit(event)
             return .okValue(.object([("state", .string(status.state.rawValue)), ("done", .int(status.done)), ("total", .int(status.total))]))
@@ -166,7 +193,7 @@ extension Session {
             return .okValue(.array(subjects.map { .string($0) }))
 
         case .requestErasure:
-            guard case .subject(let tenant, let subject) = principal else {
+            guard case .subject(let tenant, let subject, _) = principal else {
                 throw CommandRefusal.forbidden("only a data subject may request its own erasure")
             }
             try vault.requestErasure(subject: subject, tenant: tenant, audit: event)
@@ -212,20 +239,22 @@ extension Session {
     }
 
     /// The tenant whose administrator this session is.
-    private func requireTenantAdmin(_ principal: Principal) throws -> String {
+    private func requireTenantAdmin(_ principal: Principal) throws -> TenantRef {
         guard case .tenant(let tenant) = principal else { throw CommandRefusal.forbidden("only a tenant administrator may do this") }
         return tenant
     }
 
     /// Data access: a tenant administrator to any subject of its tenant; a subject to itself
     /// only, and to change its fields only while the tenant allows `subject_self_edit`.
-    private func requireAccess(_ principal: Principal, to subject: String, editing: Bool) throws -> (tenant: String, isTenantAdmin: Bool) {
+    private func requireAccess(_ principal: Principal, to subject: String, editing: Bool) throws -> (tenant: TenantRef, isTenantAdmin: Bool) {
         switch principal {
         case .operator:
             throw CommandRefusal.forbidden("the operator cannot read or write personal data")
+        case .enrollment:
+            throw CommandRefusal.forbidden("an enrollment token can only claim its tenant (TENANT CLAIM)")
         case .tenant(let tenant):
             return (tenant, true)
-        case .subject(let tenant, let me):
+        case .subject(let tenant, let me, _):
             guard me.utf8.elementsEqual(subject.utf8) else { throw CommandRefusal.forbidden("a subject may only access its own data") }
             if try editing && !vault.subjectSelfEdit(tenant: tenant) {
                 throw CommandRefusal.forbidden("the tenant's policy does not let subjects edit their own data")

@@ -64,7 +64,7 @@ final class Session {
         let previous = try currentPrincipal()
         let epoch = vault.authEpoch
         let digest = try vault.tokenDigest(Array(token.utf8))
-        guard let found = try vault.principal(forDigest: digest) else {
+        guard let found = try vault.authenticate(digest: digest) else {
             principal = nil
             tokenDigest = nil
             failedAuthentications += 1
@@ -88,9 +88,10 @@ final class Session {
         switch principal {
         case nil: return .object([("role", .string("anonymous"))])
         case .operator: return .object([("role", .string("operator"))])
-        case .tenant(let tenant): return .object([("role", .string("tenant")), ("tenant", .string(tenant))])
-        case .subject(let tenant, let subject):
-            return .object([("role", .string("subject")), ("tenant", .string(tenant)), ("subject", .string(subject))])
+        case .enrollment(let tenant): return .object([("role", .string("enrollment")), ("tenant", .string(tenant.name))])
+        case .tenant(let tenant): return .object([("role", .string("tenant")), ("tenant", .string(tenant.name))])
+        case .subject(let tenant, let subject, _):
+            return .object([("role", .string("subject")), ("tenant", .string(tenant.name)), ("subject", .string(subject))])
         }
     }
 

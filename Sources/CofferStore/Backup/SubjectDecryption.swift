@@ -25,7 +25,8 @@ enum SubjectDecryption {
 
     /// Decrypts everything; returns the number of field values decrypted.
     static func check(subject: Int64, lookup: [UInt8], sealedName: [UInt8], dataKeys: [(version: UInt32, wrapped: [UInt8])],
-                      fields: [(name: String, sealed: [UInt8])], tenant: TenantKeys) throws(Failure) -> Int {
+                      fields: [(name: String, sealed: [UInt8])], tenant: TenantKeys, protocol1: Bool = false) throws(Failure) -> Int {
+        let ref = SubjectRef(id: subject, lookup: lookup)
         let name: SecureBytes
         do {
             name = try Envelope.open(sealedName, context: BindingContext.subjectName(tenant: tenant.tenantID, lookup: lookup)) {
@@ -46,7 +47,10 @@ enum SubjectDecryption {
         var keys: [UInt32: AESGCM] = [:]
         for dataKey in dataKeys {
             do {
-                let key = try KeyWrap.unwrap(dataKey.wrapped, context: BindingContext.dataKey(tenant: tenant.tenantID, subject: subject, version: dataKey.version)) {
+                let context = protocol1
+                    ? BindingContext.dataKeyProtocol1(tenant: tenant.tenantID, subject: subject, version: dataKey.version)
+                    : BindingContext.dataKey(tenant: tenant.tenantID, subject: ref, version: dataKey.version)
+                let key = try KeyWrap.unwrap(dataKey.wrapped, context: context) {
                     (version) throws(CryptoError) in try tenant.keyEncryptionKey(version)
                 }
                 keys[dataKey.version] = try AESGCM(key: key)
@@ -56,7 +60,10 @@ enum SubjectDecryption {
         }
         for field in fields {
             do {
-                _ = try Envelope.open(field.sealed, context: BindingContext.field(tenant: tenant.tenantID, subject: subject, field: field.name)) {
+                let context = protocol1
+                    ? BindingContext.fieldProtocol1(tenant: tenant.tenantID, subject: subject, field: field.name)
+                    : BindingContext.field(tenant: tenant.tenantID, subject: ref, field: field.name)
+                _ = try Envelope.open(field.sealed, context: context) {
                     (version) throws(CryptoError) in
                     guard let key = keys[version] else { throw .malformedCiphertext("unknown data key version") }
                     return key

@@ -22,6 +22,7 @@ struct VaultScanner {
     }
 
     func scan(into report: inout VerificationReport) throws(SQLiteError) {
+        let protocol1Tenants = try Self.tenantsWithProtocol1Contexts(vault)
         let subjects = try vault.prepare("SELECT id, tenant_id, lookup, sealed_name FROM subjects ORDER BY id")
         let dataKeys = try Cursor(vault, "SELECT subject_id, version, wrapped FROM data_keys ORDER BY subject_id, version")
         let fields = includeFields ? try Cursor(vault, "SELECT subject_id, name, value FROM fields ORDER BY subject_id, name") : nil
@@ -41,7 +42,7 @@ struct VaultScanner {
             case .live: break
             }
             check(subject: id, tenantID: tenantID, lookup: row.blob(2) ?? [], sealedName: row.blob(3) ?? [],
-                  keyRows: keyRows, fieldRows: fieldRows, report: &report)
+                  keyRows: keyRows, fieldRows: fieldRows, protocol1: protocol1Tenants.contains(tenantID), report: &report)
         }
         report.shreddedTenants += shredded.count
         report.shreddedTenantSubjects += shredded.values.reduce(0, +)
@@ -52,8 +53,18 @@ struct VaultScanner {
         }
     }
 
+    /// Tenants whose data keys and values still carry protocol 1's binding contexts: all of
+    /// them in a vault from before schema 7 (a backup), else those the start-up rebinding has
+    /// not reached yet.
+    static func tenantsWithProtocol1Contexts(_ vault: Database) throws(SQLiteError) -> Set<Int64> {
+        if try Migrator.userVersion(of: vault) < 7 {
+            return Set(try vault.rows("SELECT DISTINCT tenant_id FROM subjects").compactMap { $0.int64(0) })
+        }
+        return Set(try vault.rows("SELECT tenant_id FROM binding_upgrade").compactMap { $0.int64(0) })
+    }
+
     private func check(subject id: Int64, tenantID: Int64, lookup: [UInt8], sealedName: [UInt8], keyRows: [Row], fieldRows: [Row],
-                       report: inout VerificationReport) {
+                       protocol1: Bool, report: inout VerificationReport) {
         let tenant = keyring.tenants[tenantID]!
         let tenantVersions = tenant.wrappedKeys
         let label = "subject #\(id) of tenant \(tenant.name)"
@@ -107,7 +118,7 @@ struct VaultScanner {
         guard healthy, sample.contains(id), let keys = tenantKeys[tenantID] else { return }
         do {
             report.decryptedFields += try SubjectDecryption.check(subject: id, lookup: lookup, sealedName: sealedName,
-                                                                  dataKeys: dataKeys, fields: fields, tenant: keys)
+                                                                  dataKeys: dataKeys, fields: fields, tenant: keys, protocol1: protocol1)
             report.sampledSubjects += 1
         } catch {
             problem("decryption failed: \(error.description)")

@@ -22,8 +22,32 @@ enum BindingContext {
         switch name {
         case "token": return tokenKey
         case "audit": return auditKey
+        case "authority": return authorityKey
         default: throw VaultError.corrupt("unknown service key in the keyring")
         }
+    }
+
+    /// The service's authority key, wrapped under the master key: it MACs the stored rows that
+    /// carry authority (credentials, tenant rows with their policy, subject token digests), so
+    /// that someone who can write the database files but holds no master key cannot move a token
+    /// digest or a policy to another principal.
+    static let authorityKey: [UInt8] = label("coffer/authority-key")
+
+    /// The message whose MAC (under the authority key) binds a credential row to its principal.
+    static func credential(digest: [UInt8], role: String, pending: Bool, tenant: Int64?, expiresAt: Int64?) -> [UInt8] {
+        label("coffer/credential") + string(digest) + string(Array(role.utf8)) + [pending ? 1 : 0]
+            + int(tenant ?? -1) + int(expiresAt ?? -1)
+    }
+
+    /// The message whose MAC (under the authority key) binds a tenant row's name, policy and
+    /// claim state to its id.
+    static func tenantRow(id: Int64, name: String, subjectSelfEdit: Bool, claimed: Bool) -> [UInt8] {
+        label("coffer/tenant-row") + int(id) + string(Array(name.utf8)) + [subjectSelfEdit ? 1 : 0, claimed ? 1 : 0]
+    }
+
+    /// The message whose MAC (under the authority key) binds a subject token's digest to its subject.
+    static func subjectToken(tenant: Int64, subject: Int64, digest: [UInt8]) -> [UInt8] {
+        label("coffer/subject-token") + int(tenant) + int(subject) + string(digest)
     }
 
     /// The service's audit key (the MAC key of the audit chain), wrapped under the master key.
@@ -46,8 +70,14 @@ enum BindingContext {
         label("coffer/audit-actor") + string(Array(role.utf8)) + int(tenant ?? -1) + string(subjectLookup ?? [])
     }
 
-    /// A subject's data key, wrapped under its tenant's key-encryption key.
-    static func dataKey(tenant: Int64, subject: Int64, version: UInt32) -> [UInt8] {
+    /// A subject's data key, wrapped under its tenant's key-encryption key. The lookup digest is
+    /// bound in: a row whose lookup was swapped with another row's no longer opens its keys.
+    static func dataKey(tenant: Int64, subject: SubjectRef, version: UInt32) -> [UInt8] {
+        label("coffer/subject-dek-2") + int(tenant) + int(subject.id) + string(subject.lookup) + int(Int64(version))
+    }
+
+    /// Protocol 1's data-key context, without the lookup: only to rebind old databases.
+    static func dataKeyProtocol1(tenant: Int64, subject: Int64, version: UInt32) -> [UInt8] {
         label("coffer/subject-dek") + int(tenant) + int(subject) + int(Int64(version))
     }
 
@@ -56,8 +86,13 @@ enum BindingContext {
         label("coffer/subject-name") + int(tenant) + string(lookup)
     }
 
-    /// A field value, sealed under its subject's data key.
-    static func field(tenant: Int64, subject: Int64, field: String) -> [UInt8] {
+    /// A field value, sealed under its subject's data key, bound to the subject's lookup digest.
+    static func field(tenant: Int64, subject: SubjectRef, field: String) -> [UInt8] {
+        label("coffer/field-2") + int(tenant) + int(subject.id) + string(subject.lookup) + string(Array(field.utf8))
+    }
+
+    /// Protocol 1's field context, without the lookup: only to rebind old databases.
+    static func fieldProtocol1(tenant: Int64, subject: Int64, field: String) -> [UInt8] {
         label("coffer/field") + int(tenant) + int(subject) + string(Array(field.utf8))
     }
 

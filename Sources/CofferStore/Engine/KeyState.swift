@@ -1,7 +1,6 @@
 import CofferCrypto
 
-/// What the writer and every reader share: the master key versions, the operator token digest,
-/// and the caches of unwrapped tenant and subject keys. Thread-safe.
+/// What the writer and every reader share: the master key versions and the caches of unwrapped tenant and subject keys. Thread-safe.
 ///
 /// Readers load keys on their own connections and put them in the caches; the writer drops
 /// entries when a shred, a rotation or a policy change makes them stale. Every such drop bumps a
@@ -15,11 +14,12 @@ final class KeyState: @unchecked Sendable {
     struct TenantEntry: Sendable {
         let keys: TenantKeys
         var subjectSelfEdit: Bool
+        /// Whether an administrator token has been used (protocol 2 enrollment).
+        var claimed: Bool
     }
 
     private struct State: Sendable {
         var master: MasterKeyring
-        var operatorTokenDigest: [UInt8]?
         var tenants: [String: TenantEntry] = [:]
         var dataKeys: DataKeyCache
         var generation: UInt64 = 0
@@ -44,11 +44,6 @@ final class KeyState: @unchecked Sendable {
 
     func setMaster(_ master: MasterKeyring) {
         withLock { $0.master = master }
-    }
-
-    var operatorTokenDigest: [UInt8]? {
-        get { withLock { $0.operatorTokenDigest } }
-        set { withLock { $0.operatorTokenDigest = newValue } }
     }
 
     /// The current generation; pass it back to a `store…` call after loading from the database.

@@ -15,9 +15,8 @@ struct PreparedSet: Sendable {
     let subject: String
     let pairs: [FieldValue]
     let tenantID: Int64
-    let subjectID: Int64
-    /// The subject's keyed lookup digest, which its row must still carry.
-    let subjectLookup: [UInt8]
+    /// The subject's row, whose lookup digest the row must still carry.
+    let subjectRow: SubjectRef
     /// The data key version `sealedValues` were sealed under.
     let keyVersion: UInt32
     /// One per pair, in the SET's order.

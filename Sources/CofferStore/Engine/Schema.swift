@@ -48,6 +48,55 @@ enum Schema {
                 mac BLOB NOT NULL
             );
             """),
+        // Protocol 2: tokens leave the tenant row for a table of credentials, each bound to its
+        // principal by a MAC (`authority`), and a tenant is claimed by its administrator instead of
+        // being handed one by the operator. SQLite cannot drop the UNIQUE `admin_token` column, so
+        // `tenants` is rebuilt; `tenant_keys`, which references it, is rebuilt first so that no
+        // cascade runs, and the AUTOINCREMENT high-water mark is carried over (ids never reused).
+        // Bindings of the rows carried over are computed at the first start (`VaultCore+Authority`).
+        Migration(version: 4, sql: """
+            CREATE TABLE tenants_v4 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL UNIQUE,
+                index_key BLOB NOT NULL,
+                subject_self_edit INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL,
+                audit_key BLOB,
+                claimed INTEGER NOT NULL DEFAULT 0,     -- 1 once an administrator token was first used
+                authority BLOB                          -- MAC of id, name, policy and claim under the authority key
+            );
+            INSERT INTO tenants_v4 (id, name, index_key, subject_self_edit, created_at, audit_key, claimed)
+                SELECT id, name, index_key, subject_self_edit, created_at, audit_key, 1 FROM tenants;
+            INSERT INTO sqlite_sequence (name, seq)
+                SELECT 'tenants_v4', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'tenants_v4');
+            UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM sqlite_sequence WHERE name IN ('tenants', 'tenants_v4'))
+                WHERE name = 'tenants_v4';
+            CREATE TABLE tenant_keys_v4 (
+                tenant_id INTEGER NOT NULL REFERENCES tenants_v4(id) ON DELETE CASCADE,
+                version INTEGER NOT NULL,
+                wrapped BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                seals INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (tenant_id, version)
+            ) WITHOUT ROWID;
+            INSERT INTO tenant_keys_v4 (tenant_id, version, wrapped, created_at, seals)
+                SELECT tenant_id, version, wrapped, created_at, seals FROM tenant_keys;
+            CREATE TABLE credentials (
+                digest BLOB PRIMARY KEY,                -- HMAC-SHA256 of the token under the token key
+                role TEXT NOT NULL,                     -- operator, enrollment or tenant
+                pending INTEGER NOT NULL DEFAULT 0,     -- 1 until its first successful AUTH
+                tenant_id INTEGER REFERENCES tenants_v4(id) ON DELETE CASCADE,
+                expires_at INTEGER,                     -- seconds since 1970; NULL: does not expire
+                authority BLOB NOT NULL                 -- MAC of all of the above under the authority key
+            ) WITHOUT ROWID;
+            INSERT INTO credentials (digest, role, pending, tenant_id, authority)
+                SELECT admin_token, 'tenant', 0, id, x'' FROM tenants;
+            DROP TABLE tenant_keys;
+            DROP TABLE tenants;
+            ALTER TABLE tenants_v4 RENAME TO tenants;
+            ALTER TABLE tenant_keys_v4 RENAME TO tenant_keys;
+            CREATE INDEX credentials_by_tenant ON credentials(tenant_id);
+            """),
     ]
 
     static let vault: [Migration] = [
@@ -140,6 +189,14 @@ enum Schema {
             CREATE INDEX fields_by_digest ON fields(digest) WHERE digest IS NOT NULL;
             INSERT OR IGNORE INTO find_index_backfill
                 SELECT DISTINCT s.tenant_id FROM fields f JOIN subjects s ON s.id = f.subject_id WHERE f.digest IS NULL;
+            """),
+        // Protocol 2: a subject token's digest is bound to its row, and the subject's lookup digest
+        // to its data key and field values. Tenants listed in `binding_upgrade` still have data
+        // keys and values sealed under the protocol 1 contexts; the engine rebinds them at start.
+        Migration(version: 7, sql: """
+            ALTER TABLE subjects ADD COLUMN token_authority BLOB;   -- MAC of tenant, subject id and token digest
+            CREATE TABLE binding_upgrade (tenant_id INTEGER PRIMARY KEY);
+            INSERT INTO binding_upgrade SELECT DISTINCT tenant_id FROM subjects;
             """),
     ]
 }

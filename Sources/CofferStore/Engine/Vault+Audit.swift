@@ -21,7 +21,7 @@ extension Vault {
     /// The tenant's own audit records, newest first, at most `limit`, with the subject and field
     /// names decrypted. The service's trail and other tenants' records never appear. Runs on the
     /// writer, after every record queued before it, so a session sees its own latest commands.
-    public func auditTrail(tenant: String, limit: Int) throws(VaultError) -> [AuditEntry] {
+    public func auditTrail(tenant: TenantRef, limit: Int) throws(VaultError) -> [AuditEntry] {
         try write { try $0.auditTrail(tenant: tenant, limit: limit) }
     }
 

@@ -75,9 +75,32 @@ public final class Vault: Sendable {
 
     // MARK: Tenants
 
-    /// Creates a tenant; returns its administrator token, which is stored only as a digest.
+    /// Creates an unclaimed tenant; returns its one-time enrollment token (stored only as a
+    /// digest), which the tenant exchanges for its administrator token (`claimTenant`).
     public func createTenant(_ name: String, audit: AuditEvent? = nil) throws(VaultError) -> String {
         try write(audit: audit) { try $0.createTenant(name) }
+    }
+
+    /// A new enrollment token for an unclaimed tenant (`EXISTS` once claimed); the earlier
+    /// one and the sessions that used it stop working.
+    public func enrollTenant(_ name: String, audit: AuditEvent? = nil) throws(VaultError) -> String {
+        defer { epoch.add(1, ordering: .sequentiallyConsistent) }
+        return try write(audit: audit) { try $0.enrollTenant(name) }
+    }
+
+    /// `TENANT CLAIM`: a pending administrator token, which takes over at its first `AUTH`.
+    public func claimTenant(_ tenant: TenantRef, audit: AuditEvent? = nil) throws(VaultError) -> String {
+        try write(audit: audit) { try $0.claimTenant(tenant) }
+    }
+
+    /// `ADMIN ROTATE`: a pending administrator token; the current one works until its first use.
+    public func rotateAdminToken(_ tenant: TenantRef, audit: AuditEvent? = nil) throws(VaultError) -> String {
+        try write(audit: audit) { try $0.rotateAdminToken(tenant) }
+    }
+
+    /// `OPERATOR ROTATE`: a pending operator token; the current one works until its first use.
+    public func rotateOperatorToken(audit: AuditEvent? = nil) throws(VaultError) -> String {
+        try write(audit: audit) { try $0.rotateOperatorToken() }
     }
 
     /// All tenants, sorted by name, with their subject counts.
@@ -87,9 +110,11 @@ public final class Vault: Sendable {
 
     /// Crypto-shreds a tenant: its keys are destroyed before this returns, which makes all of its
     /// data unreadable at once; the now unreadable rows are deleted in the background.
-    public func shredTenant(_ name: String, audit: AuditEvent? = nil) throws(VaultError) {
-        let detachedKeys = try write(audit: audit) { try $0.shredTenant(name) }
-        epoch.add(1, ordering: .sequentiallyConsistent)
+    /// The auth epoch advances even when the shred fails half-way (its keyring part committed,
+    /// the audit's vault commit not): sessions re-check their tokens either way.
+    public func shredTenant(_ tenant: TenantRef, audit: AuditEvent? = nil) throws(VaultError) {
+        defer { epoch.add(1, ordering: .sequentiallyConsistent) }
+        let detachedKeys = try write(audit: audit) { try $0.shredTenant(tenant) }
         // The cached keys are unreachable already; wiping their memory can wait for the purge.
         purgeQueue.async { withExtendedLifetime(detachedKeys) {} }
         schedulePurge()
@@ -101,46 +126,46 @@ public final class Vault: Sendable {
     }
 
 
-    public func subjectSelfEdit(tenant: String) throws(VaultError) -> Bool {
+    public func subjectSelfEdit(tenant: TenantRef) throws(VaultError) -> Bool {
         try read { try $0.tenant(tenant).subjectSelfEdit }
     }
 
-    public func setSubjectSelfEdit(tenant: String, enabled: Bool, audit: AuditEvent? = nil) throws(VaultError) {
+    public func setSubjectSelfEdit(tenant: TenantRef, enabled: Bool, audit: AuditEvent? = nil) throws(VaultError) {
         try write(audit: audit) { try $0.setSubjectSelfEdit(tenant: tenant, enabled: enabled) }
     }
 
     // MARK: Subjects
 
-    public func addSubject(_ subject: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
+    public func addSubject(_ subject: String, tenant: TenantRef, audit: AuditEvent? = nil) throws(VaultError) {
         try write(groupable: true, audit: audit) { try $0.addSubject(subject, tenant: tenant) }
     }
 
     /// Up to `limit` subjects sorted by the bytes of their identifiers, starting after `after`.
-    public func listSubjects(tenant: String, after: String? = nil, limit: Int = 1000) throws(VaultError) -> [String] {
+    public func listSubjects(tenant: TenantRef, after: String? = nil, limit: Int = 1000) throws(VaultError) -> [String] {
         try read { try $0.listSubjects(tenant: tenant, after: after, limit: limit) }
     }
 
     /// Crypto-shreds one subject: its data key, fields and token are deleted in one transaction.
-    public func shredSubject(_ subject: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
+    public func shredSubject(_ subject: String, tenant: TenantRef, audit: AuditEvent? = nil) throws(VaultError) {
+        defer { epoch.add(1, ordering: .sequentiallyConsistent) }
         try write(audit: audit) { try $0.shredSubject(subject, tenant: tenant) }
-        epoch.add(1, ordering: .sequentiallyConsistent)
     }
 
     // MARK: Fields
 
     /// Sets every pair or none. With `createSubject` a new subject is created along with them.
-    public func set(subject: String, pairs: [FieldValue], tenant: String, createSubject: Bool, audit: AuditEvent? = nil) throws(VaultError) {
+    public func set(subject: String, pairs: [FieldValue], tenant: TenantRef, createSubject: Bool, audit: AuditEvent? = nil) throws(VaultError) {
         try startSet(subject: subject, pairs: pairs, tenant: tenant, createSubject: createSubject, audit: audit).wait()
     }
 
-    public func get(subject: String, field: String, tenant: String) throws(VaultError) -> String {
+    public func get(subject: String, field: String, tenant: TenantRef) throws(VaultError) -> String {
         try read { try $0.get(subject: subject, field: field, tenant: tenant) }
     }
 
     /// `set(subject:pairs:tenant:createSubject:audit:)` without waiting: the write is queued
     /// behind those already handed to the writer, and `wait()` on the result returns once it is
     /// durable. This is how a connection's pipelined writes share one group commit.
-    public func startSet(subject: String, pairs: [FieldValue], tenant: String, createSubject: Bool,
+    public func startSet(subject: String, pairs: [FieldValue], tenant: TenantRef, createSubject: Bool,
                          audit: AuditEvent? = nil) -> PendingWrite {
         // Sealing runs here, on a reader beside the writer. Any failure only means the writer
         // does it all itself, and reports what fails there.
@@ -150,49 +175,48 @@ public final class Vault: Sendable {
         }
     }
 
-    public func delete(subject: String, field: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
+    public func delete(subject: String, field: String, tenant: TenantRef, audit: AuditEvent? = nil) throws(VaultError) {
         try startDelete(subject: subject, field: field, tenant: tenant, audit: audit).wait()
     }
 
     /// `delete(subject:field:tenant:audit:)` without waiting (see `startSet`).
-    public func startDelete(subject: String, field: String, tenant: String, audit: AuditEvent? = nil) -> PendingWrite {
+    public func startDelete(subject: String, field: String, tenant: TenantRef, audit: AuditEvent? = nil) -> PendingWrite {
         startWrite(groupable: true, audit: audit) { try $0.delete(subject: subject, field: field, tenant: tenant) }
     }
 
     /// All fields of a subject, sorted by field name.
-    public func export(subject: String, tenant: String) throws(VaultError) -> [FieldValue] {
+    public func export(subject: String, tenant: TenantRef) throws(VaultError) -> [FieldValue] {
         try read { try $0.export(subject: subject, tenant: tenant) }
     }
 
     /// The tenant's subjects whose `field` equals `value` exactly, sorted by their bytes (`FIND`).
-    public func find(field: String, value: String, tenant: String) throws(VaultError) -> [String] {
+    public func find(field: String, value: String, tenant: TenantRef) throws(VaultError) -> [String] {
         try read { try $0.find(field: field, value: value, tenant: tenant) }
     }
 
     // MARK: Erasure requests
 
     /// Records the subject's request to be erased; asking again keeps the first request.
-    public func requestErasure(subject: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
+    public func requestErasure(subject: String, tenant: TenantRef, audit: AuditEvent? = nil) throws(VaultError) {
         try write(groupable: true, audit: audit) { try $0.requestErasure(subject: subject, tenant: tenant) }
     }
 
     /// The tenant's pending erasure requests, oldest first. A subject shred removes its request.
-    public func erasureRequests(tenant: String) throws(VaultError) -> [ErasureRequest] {
+    public func erasureRequests(tenant: TenantRef) throws(VaultError) -> [ErasureRequest] {
         try read { try $0.erasureRequests(tenant: tenant) }
     }
 
     // MARK: Tokens
 
     /// Issues a subject token, replacing the subject's earlier one.
-    public func issueToken(subject: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) -> String {
-        let token = try write(groupable: true, audit: audit) { try $0.issueToken(subject: subject, tenant: tenant) }
-        epoch.add(1, ordering: .sequentiallyConsistent)
-        return token
+    public func issueToken(subject: String, tenant: TenantRef, audit: AuditEvent? = nil) throws(VaultError) -> String {
+        defer { epoch.add(1, ordering: .sequentiallyConsistent) }
+        return try write(groupable: true, audit: audit) { try $0.issueToken(subject: subject, tenant: tenant) }
     }
 
-    public func revokeToken(subject: String, tenant: String, audit: AuditEvent? = nil) throws(VaultError) {
+    public func revokeToken(subject: String, tenant: TenantRef, audit: AuditEvent? = nil) throws(VaultError) {
+        defer { epoch.add(1, ordering: .sequentiallyConsistent) }
         try write(groupable: true, audit: audit) { try $0.revokeToken(subject: subject, tenant: tenant) }
-        epoch.add(1, ordering: .sequentiallyConsistent)
     }
 
     /// The keyed digest of a presented token: what sessions keep instead of the token.
@@ -200,14 +224,27 @@ public final class Vault: Sendable {
         do { return try tokenKey.authenticate(token) } catch { throw .crypto(error) }
     }
 
-    /// Who holds the token with this digest now; nil once it is revoked, replaced or shredded.
+    /// Who holds the token with this digest now; nil once it is revoked, replaced, expired or
+    /// shredded. For re-checking a session; `AUTH` uses `authenticate(digest:)`.
     public func principal(forDigest digest: [UInt8]) throws(VaultError) -> Principal? {
-        try read { try $0.principal(forDigest: digest) }
+        try read { try $0.lookUpToken(digest: digest)?.principal }
     }
 
-    /// Makes the operator token known (read from its file at start-up); only its digest is kept.
+    /// `AUTH`: who the token's holder is. A pending token's first use activates it (a write):
+    /// the tokens it replaces stop working, with the sessions that used them.
+    public func authenticate(digest: [UInt8]) throws(VaultError) -> Principal? {
+        guard let match = try read({ try $0.lookUpToken(digest: digest) }) else { return nil }
+        guard match.pending else { return match.principal }
+        defer { epoch.add(1, ordering: .sequentiallyConsistent) }
+        return try write { try $0.activateCredential(digest: digest) }
+    }
+
+    /// Makes the token of the operator token file the operator's credential (at start-up); only
+    /// its digest is kept.
     public func registerOperatorToken(_ token: some ContiguousByteSource) throws(VaultError) {
-        keyState.operatorTokenDigest = try tokenDigest(token)
+        let digest = try tokenDigest(token)
+        defer { epoch.add(1, ordering: .sequentiallyConsistent) }
+        try write { try $0.registerOperatorToken(digest: digest) }
     }
 
     /// Changes whenever a token may have stopped working (revoke, reissue, shred). Sessions
@@ -241,10 +278,14 @@ public final class Vault: Sendable {
     /// Replaces a tenant's key-encryption key: every subject key is rewrapped under the new
     /// version in batches (other requests run between batches), then the old version is
     /// destroyed. Returns the new version.
-    public func rotateTenantKey(_ tenant: String) throws(VaultError) -> UInt32 {
+    public func rotateTenantKey(_ ref: TenantRef) throws(VaultError) -> UInt32 {
+        let tenant = ref.name
         let result: Result<UInt32, VaultError> = rotationQueue.sync {
             Result { () throws(VaultError) in
-                let version = try write { try $0.beginTenantKeyRotation(tenant) }
+                let version = try write { core in
+                    _ = try core.tenant(ref)  // the very tenant the session authenticated with
+                    return try core.beginTenantKeyRotation(tenant)
+                }
                 try finishTenantKeyRotation(tenant)
                 return version
             }
@@ -261,9 +302,10 @@ public final class Vault: Sendable {
 
     /// Starts re-encrypting every value under fresh data keys, for one tenant or (nil) all of
     /// them, as a background job. Returns the number of tenants whose job started.
-    public func startReencryption(tenant: String?) throws(VaultError) -> Int {
+    public func startReencryption(tenant: TenantRef?) throws(VaultError) -> Int {
         let count = try write { core in
-            let names = try tenant.map { [$0] } ?? core.listTenants().map(\.name)
+            if let tenant { _ = try core.tenant(tenant) }
+            let names = try tenant.map { [$0.name] } ?? core.listTenants().map(\.name)
             for name in names { try core.startReencryption(name) }
             return names.count
         }
@@ -272,8 +314,11 @@ public final class Vault: Sendable {
     }
 
     /// Progress of the re-encryption of one tenant, or of all tenants when `tenant` is nil.
-    public func reencryptionStatus(tenant: String?) throws(VaultError) -> ReencryptionStatus {
-        try read { try $0.reencryptionStatus(tenant) }
+    public func reencryptionStatus(tenant: TenantRef?) throws(VaultError) -> ReencryptionStatus {
+        try read { core in
+            if let tenant { _ = try core.tenant(tenant) }
+            return try core.reencryptionStatus(tenant?.name)
+        }
     }
 
     /// Stops background work at its next batch boundary (an unfinished purge or re-encryption

@@ -20,6 +20,10 @@ public struct VaultConfiguration: Sendable {
     /// Pause between batches of the background re-encryption job, so serving traffic keeps
     /// priority over it.
     public var reencryptionPauseMilliseconds: Int = 2
+    /// How long an enrollment token of an unclaimed tenant works (default a week).
+    public var enrollmentTokenLifetimeSeconds: Int64 = 7 * 86400
+    /// How long a pending administrator or operator token works before its first `AUTH`.
+    public var pendingTokenLifetimeSeconds: Int64 = 7 * 86400
     /// Audit records older than this many seconds are pruned (checked hourly).
     public var auditRetentionSeconds: Int64
     /// The clock of the audit trail (seconds since 1970); tests replace it to age records.

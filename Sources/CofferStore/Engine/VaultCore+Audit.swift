@@ -37,7 +37,7 @@ extension VaultCore {
     }
 
     /// The tenant's own records, newest first, with their details decrypted.
-    func auditTrail(tenant name: String, limit: Int) throws -> [AuditEntry] {
+    func auditTrail(tenant name: TenantRef, limit: Int) throws -> [AuditEntry] {
         let tenant = try tenant(name).keys
         let key = try tenantAuditKey(tenant.tenantID, create: false)
         return try vault.rows("SELECT seq, time, actor, action, result, detail FROM audit WHERE tenant_id = ? ORDER BY seq DESC LIMIT ?",
@@ -63,7 +63,7 @@ extension VaultCore {
     /// it the head (`writeTransaction` restores the previous head if the transaction fails).
     func appendAuditRecord(_ event: AuditEvent, result: String, at time: Int64? = nil) throws -> AuditHead {
         let seq = audit.head.seq + 1
-        let role = event.actor.map(Self.role) ?? "anonymous"
+        let role = event.actor?.role ?? "anonymous"
         var tenantID: Int64?
         var tenantName: String?
         var actorHash: [UInt8]?
@@ -74,14 +74,14 @@ extension VaultCore {
         case .operator:
             tenantName = event.tenant.flatMap { Identifier.isValidTenant($0) ? $0 : nil }
             actorHash = try audit.chainKey.authenticate(BindingContext.auditActor(role: role, tenant: nil, subjectLookup: nil))
-        case .tenant(let name), .subject(let name, _):
-            tenantName = name
+        case .enrollment(let ref), .tenant(let ref), .subject(let ref, _, _):
+            tenantName = ref.name
             // The tenant may be gone (a race with its shred): the record then stays in the
             // service's trail, with nothing personal in it.
-            guard let tenant = try? tenant(name).keys else { break }
+            guard let tenant = try? tenant(ref).keys else { break }
             tenantID = tenant.tenantID
             var lookup: [UInt8]?
-            if case .subject(_, let subject) = event.actor {
+            if case .subject(_, let subject, _) = event.actor {
                 lookup = try tenant.lookup(subject: subject)
                 detail.actorSubject = subject
             }
@@ -117,15 +117,6 @@ extension VaultCore {
             ServiceLog.warning("could not record the audit head in the keyring: \(error)")
         }
         pruneAuditIfDue()
-    }
-
-
-    private static func role(_ principal: Principal) -> String {
-        switch principal {
-        case .operator: return "operator"
-        case .tenant: return "tenant"
-        case .subject: return "subject"
-        }
     }
 
     // MARK: Tenant audit keys

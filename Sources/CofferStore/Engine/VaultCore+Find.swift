@@ -8,7 +8,7 @@ import CofferCrypto
 /// across fields or tenants; see docs/SECURITY.md.
 extension VaultCore {
     /// Subjects of the tenant whose `field` equals `value` byte for byte, sorted by their bytes.
-    func find(field: String, value: String, tenant name: String) throws -> [String] {
+    func find(field: String, value: String, tenant name: TenantRef) throws -> [String] {
         try Identifier.checkField(field)
         guard value.utf8.count <= configuration.maxValueBytes else {
             throw VaultError.invalid("value exceeds \(configuration.maxValueBytes) bytes")
@@ -41,14 +41,16 @@ extension VaultCore {
             try vault.transaction {
                 if let name = try tenantName(id: tenantID) {
                     let tenant = try tenant(name).keys
-                    let subjects = try vault.rows("SELECT id FROM subjects WHERE tenant_id = ?", tenantID).compactMap { $0.int64(0) }
+                    let subjects = try vault.rows("SELECT id, lookup FROM subjects WHERE tenant_id = ?", tenantID).compactMap { row in
+                        row.int64(0).flatMap { id in row.blob(1).map { SubjectRef(id: id, lookup: $0) } }
+                    }
                     for subject in subjects {
                         let keys = try subjectKeys(subject, of: tenant)
-                        for row in try vault.rows("SELECT name, value FROM fields WHERE subject_id = ? AND digest IS NULL", subject) {
+                        for row in try vault.rows("SELECT name, value FROM fields WHERE subject_id = ? AND digest IS NULL", subject.id) {
                             guard let field = row.text(0), let sealed = row.blob(1) else { continue }
                             let value = try openValue(sealed, field: field, subject: subject, keys: keys, tenant: tenant)
                             try vault.run("UPDATE fields SET digest = ? WHERE subject_id = ? AND name = ?",
-                                          try findDigest(field: field, value: value, of: tenant), subject, field)
+                                          try findDigest(field: field, value: value, of: tenant), subject.id, field)
                         }
                     }
                 }

@@ -28,11 +28,13 @@ extension VaultCore {
             return true
         }
         let tenant = try tenant(name).keys
-        let subjects = try vault.rows("SELECT id FROM subjects WHERE tenant_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?",
-                                      tenantID, cursor, until, limit).compactMap { $0.int64(0) }
+        let subjects = try vault.rows("SELECT id, lookup FROM subjects WHERE tenant_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?",
+                                      tenantID, cursor, until, limit).compactMap { row in
+            row.int64(0).flatMap { id in row.blob(1).map { SubjectRef(id: id, lookup: $0) } }
+        }
         try writeTransaction {
             for subject in subjects { try rekeySubject(subject, of: tenant) }
-            if let last = subjects.last {
+            if let last = subjects.last?.id {
                 try vault.run("UPDATE rotation_jobs SET cursor = ?, done = done + ? WHERE tenant_id = ?", last, subjects.count, tenantID)
             } else {
                 try vault.run("UPDATE rotation_jobs SET finished_at = ? WHERE tenant_id = ?", Self.now(), tenantID)
@@ -44,23 +46,23 @@ extension VaultCore {
 
     /// Gives the subject a fresh data key, re-encrypts all its values under it and deletes the
     /// old key versions. Runs inside the caller's vault transaction.
-    func rekeySubject(_ subject: Int64, of tenant: TenantKeys) throws {
+    func rekeySubject(_ subject: SubjectRef, of tenant: TenantKeys) throws {
         let old = try subjectKeys(subject, of: tenant)
         let newVersion = old.currentVersion + 1
         let newKey = try SymmetricKey.random()
         try countTenantKeySeals(tenant, 1)
         try insertDataKey(newKey, version: newVersion, subject: subject, tenant: tenant)
         let fresh = SubjectKeys(keys: [newVersion: try AESGCM(key: newKey)])
-        let rows = try vault.rows("SELECT name, value FROM fields WHERE subject_id = ?", subject)
+        let rows = try vault.rows("SELECT name, value FROM fields WHERE subject_id = ?", subject.id)
         for row in rows {
             guard let field = row.text(0), let sealed = row.blob(1) else { continue }
             let value = try openValue(sealed, field: field, subject: subject, keys: old, tenant: tenant)
             try vault.run("UPDATE fields SET value = ? WHERE subject_id = ? AND name = ?",
-                          try sealValue(value, field: field, subject: subject, keys: fresh, tenant: tenant), subject, field)
+                          try sealValue(value, field: field, subject: subject, keys: fresh, tenant: tenant), subject.id, field)
         }
-        try vault.run("UPDATE data_keys SET seals = ? WHERE subject_id = ? AND version = ?", Int64(rows.count), subject, Int64(newVersion))
-        try vault.run("DELETE FROM data_keys WHERE subject_id = ? AND version < ?", subject, Int64(newVersion))
-        forgetDataKeys(subject: subject, tenant: tenant.tenantID)
+        try vault.run("UPDATE data_keys SET seals = ? WHERE subject_id = ? AND version = ?", Int64(rows.count), subject.id, Int64(newVersion))
+        try vault.run("DELETE FROM data_keys WHERE subject_id = ? AND version < ?", subject.id, Int64(newVersion))
+        forgetDataKeys(subject: subject.id, tenant: tenant.tenantID)
     }
 
     /// Progress of the re-encryption jobs of one tenant, or of all tenants when `name` is nil.

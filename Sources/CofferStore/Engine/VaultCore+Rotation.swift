@@ -107,7 +107,7 @@ extension VaultCore {
         guard let last = subjects.last?.int64(0) else { return nil }
         let first = subjects.first?.int64(0) ?? 0
         let keyRows = try vault.rows("""
-            SELECT d.subject_id, d.version, d.wrapped FROM data_keys d JOIN subjects s ON s.id = d.subject_id
+            SELECT d.subject_id, d.version, d.wrapped, s.lookup FROM data_keys d JOIN subjects s ON s.id = d.subject_id
             WHERE s.tenant_id = ? AND s.id BETWEEN ? AND ? AND d.kek_version < ?
             """, tenant.tenantID, first, last, current)
         let nameRows = subjects.filter { ($0.int64(3) ?? 0) < current }
@@ -115,8 +115,8 @@ extension VaultCore {
         try countTenantKeySeals(tenant, Int64(keyRows.count + nameRows.count))
         try writeTransaction {
             for row in keyRows {
-                guard let subject = row.int64(0), let version = row.int64(1), let wrapped = row.blob(2) else { continue }
-                let context = BindingContext.dataKey(tenant: tenant.tenantID, subject: subject, version: UInt32(version))
+                guard let subject = row.int64(0), let version = row.int64(1), let wrapped = row.blob(2), let lookup = row.blob(3) else { continue }
+                let context = BindingContext.dataKey(tenant: tenant.tenantID, subject: SubjectRef(id: subject, lookup: lookup), version: UInt32(version))
                 let key = try KeyWrap.unwrap(wrapped, context: context) { (v) throws(CryptoError) in try tenant.keyEncryptionKey(v) }
                 try vault.run("UPDATE data_keys SET wrapped = ?, kek_version = ? WHERE subject_id = ? AND version = ?",
                               try KeyWrap.wrap(key, under: tenant.current, kekVersion: tenant.currentVersion, context: context),

@@ -1,17 +1,17 @@
 import CofferCrypto
 
 extension VaultCore {
-    func addSubject(_ subject: String, tenant name: String) throws {
+    func addSubject(_ subject: String, tenant name: TenantRef) throws {
         try Identifier.checkSubject(subject)
         let tenant = try tenant(name).keys
-        if try subjectID(subject, of: tenant) != nil { throw VaultError.exists(.subject) }
+        if try subjectRef(subject, of: tenant) != nil { throw VaultError.exists(.subject) }
         _ = try writeTransaction { try insertSubject(subject, of: tenant) }
     }
 
     /// Up to `limit` subject identifiers sorted by their UTF-8 bytes, starting after `after`.
     ///
     /// Identifiers are stored sealed, so the list decrypts them all and sorts in memory.
-    func listSubjects(tenant name: String, after: String?, limit: Int) throws -> [String] {
+    func listSubjects(tenant name: TenantRef, after: String?, limit: Int) throws -> [String] {
         let tenant = try tenant(name).keys
         var names: [String] = []
         for row in try vault.rows("SELECT sealed_name, lookup FROM subjects WHERE tenant_id = ?", tenant.tenantID) {
@@ -26,9 +26,9 @@ extension VaultCore {
 
     /// Deletes the subject's data key, fields and token in one transaction, then checkpoints
     /// the WAL so the deleted key bytes leave it too.
-    func shredSubject(_ subject: String, tenant name: String) throws {
+    func shredSubject(_ subject: String, tenant name: TenantRef) throws {
         let tenant = try tenant(name).keys
-        let id = try requireSubject(subject, of: tenant)
+        let id = try requireSubject(subject, of: tenant).id
         try writeTransaction { try deleteSubjectRows(id) }
         forgetDataKeys(subject: id, tenant: tenant.tenantID)
         try checkpointVault()

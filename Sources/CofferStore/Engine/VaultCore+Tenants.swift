@@ -1,26 +1,6 @@
 import CofferCrypto
 
 extension VaultCore {
-    /// Creates a tenant with fresh random keys; returns its administrator token (shown once).
-    func createTenant(_ name: String) throws -> String {
-        try Identifier.checkTenant(name)
-        if try keyring.row("SELECT 1 FROM tenants WHERE name = ?", name) != nil { throw VaultError.exists(.tenant) }
-        let token = try TokenFormat.generate()
-        let kek = try SymmetricKey.random()
-        let index = try SymmetricKey.random()
-        try keyring.transaction {
-            // The wrapping contexts bind the tenant id, which the insert assigns.
-            try keyring.run("INSERT INTO tenants (name, admin_token, index_key, created_at) VALUES (?, ?, x'', ?)",
-                            name, try tokenDigest(Array(token.utf8)), Self.now())
-            let id = keyring.lastInsertRowID
-            try keyring.run("UPDATE tenants SET index_key = ? WHERE id = ?",
-                            try wrapUnderMaster(index, context: BindingContext.indexKey(tenant: id)), id)
-            try keyring.run("INSERT INTO tenant_keys (tenant_id, version, wrapped, created_at) VALUES (?, 1, ?, ?)",
-                            id, try wrapUnderMaster(kek, context: BindingContext.tenantKey(tenant: id, version: 1)), Self.now())
-        }
-        return token
-    }
-
     /// Every tenant with its number of subjects, sorted by the bytes of the name.
     func listTenants() throws -> [TenantSummary] {
         var counts: [Int64: Int] = [:]
@@ -37,12 +17,14 @@ extension VaultCore {
     /// Destroys the tenant's keys in one keyring transaction: everything it had is unreadable
     /// from that moment, whatever its size. Returns the detached cached data keys, which the
     /// caller releases outside the engine lock; the vault rows are purged afterwards.
-    func shredTenant(_ name: String) throws -> [SubjectKeys] {
-        guard let id = try keyring.row("SELECT id FROM tenants WHERE name = ?", name)?.int64(0) else {
+    func shredTenant(_ ref: TenantRef) throws -> [SubjectKeys] {
+        let name = ref.name
+        guard let id = try keyring.row("SELECT id FROM tenants WHERE name = ?", name)?.int64(0), ref.id == nil || ref.id == id else {
             throw VaultError.notFound(.tenant)
         }
         try keyring.transaction {
             try keyring.run("DELETE FROM tenant_keys WHERE tenant_id = ?", id)
+            try keyring.run("DELETE FROM credentials WHERE tenant_id = ?", id)
             try keyring.run("DELETE FROM tenants WHERE id = ?", id)
         }
         sealBudget.counters[id] = nil
@@ -70,9 +52,8 @@ extension VaultCore {
         return ids.count
     }
 
-    func setSubjectSelfEdit(tenant name: String, enabled: Bool) throws {
-        let entry = try tenant(name)
-        try keyring.run("UPDATE tenants SET subject_self_edit = ? WHERE id = ?", enabled ? 1 : 0, entry.keys.tenantID)
-        keyState.forgetTenant(name)
+    func setSubjectSelfEdit(tenant ref: TenantRef, enabled: Bool) throws {
+        let entry = try tenant(ref)
+        try updateTenantRow(id: entry.keys.tenantID, name: ref.name, subjectSelfEdit: enabled, claimed: entry.claimed)
     }
 }

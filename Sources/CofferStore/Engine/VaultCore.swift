@@ -16,6 +16,8 @@ final class VaultCore {
     let vault: Database
     let keyState: KeyState
     let tokenKey: HMACSHA256
+    /// MACs the rows that carry authority (`VaultCore+Authority.swift`).
+    let authorityKey: HMACSHA256
 
     /// The master key versions (shared; replaced by a master rotation).
     var master: MasterKeyring { keyState.master }
@@ -55,10 +57,12 @@ final class VaultCore {
 
     /// A reader: its own connections (read-only by `query_only`), sharing the writer's keys
     /// (see `ReaderSource`).
-    init(readerWith configuration: VaultConfiguration, keyState: KeyState, tokenKey: HMACSHA256, audit: AuditState) throws {
+    init(readerWith configuration: VaultConfiguration, keyState: KeyState, tokenKey: HMACSHA256, authorityKey: HMACSHA256,
+         audit: AuditState) throws {
         self.configuration = configuration
         self.keyState = keyState
         self.tokenKey = tokenKey
+        self.authorityKey = authorityKey
         self.audit = audit
         keyring = try Database(path: configuration.keyringPath)
         vault = try Database(path: configuration.vaultPath)
@@ -84,6 +88,7 @@ final class VaultCore {
         let master = try MasterKeyring(file: masterFile)
         keyring = try Database(path: configuration.keyringPath)
         vault = try Database(path: configuration.vaultPath)
+        let keyringSchemaBefore = try Migrator.userVersion(of: keyring)
         try Migrator.migrate(keyring, Schema.keyring)
         let vaultSchemaBefore = try Migrator.userVersion(of: vault)
         try Migrator.migrate(vault, Schema.vault)
@@ -92,10 +97,13 @@ final class VaultCore {
         // time under a write load, docs/BENCHMARKS.md).
         try vault.execute("PRAGMA cache_size = -\(Self.writerCacheKiB)")
         walMonitor = try vault.monitorWAL(checkpointFrames: WALCheckpointer.writerCheckpointFrames)
-        tokenKey = try Self.loadOrCreateTokenKey(keyring: keyring, master: master)
+        tokenKey = try Self.loadOrCreateServiceKey("token", keyring: keyring, master: master)
+        authorityKey = try Self.loadOrCreateServiceKey("authority", keyring: keyring, master: master)
         keyState = KeyState(master: master, dataKeyCacheSize: configuration.dataKeyCacheSize)
         audit = try Self.loadAuditState(keyring: keyring, vault: vault, master: master, keyringPath: configuration.keyringPath)
         try completeMasterRotation()
+        if keyringSchemaBefore > 0 && keyringSchemaBefore < 4 { try bindRowsCarriedOverFromProtocol1() }
+        try rebindProtocol1Tenants()
         let backfilled = try backfillFindIndex()
         let migrated = try Migrator.userVersion(of: vault) != vaultSchemaBefore
         if migrated || backfilled { emptyWALAfterMigration() }
@@ -115,18 +123,19 @@ final class VaultCore {
         }
     }
 
-    /// The service-wide key under which tokens are digested. Created with the keyring.
-    private static func loadOrCreateTokenKey(keyring: Database, master: MasterKeyring) throws -> HMACSHA256 {
-        if let row = try keyring.row("SELECT wrapped FROM service_keys WHERE name = 'token'"), let wrapped = row.blob(0) {
+    /// A service-wide HMAC key (`token`: token digests; `authority`: the MACs of rows that carry
+    /// authority), created in the keyring wrapped under the master key on first use.
+    private static func loadOrCreateServiceKey(_ name: String, keyring: Database, master: MasterKeyring) throws -> HMACSHA256 {
+        let context = try BindingContext.serviceKey(name)
+        if let row = try keyring.row("SELECT wrapped FROM service_keys WHERE name = ?", name), let wrapped = row.blob(0) {
             do {
-                return try HMACSHA256(key: try master.unwrap(wrapped, context: BindingContext.tokenKey))
+                return try HMACSHA256(key: try master.unwrap(wrapped, context: context))
             } catch {
-                throw VaultError.corrupt("the master key file does not match the keyring (cannot unwrap the token key)")
+                throw VaultError.corrupt("the master key file does not match the keyring (cannot unwrap the \(name) key)")
             }
         }
         let key = try SymmetricKey.random()
-        try keyring.run("INSERT INTO service_keys (name, wrapped) VALUES ('token', ?)",
-                        try master.wrap(key, context: BindingContext.tokenKey))
+        try keyring.run("INSERT INTO service_keys (name, wrapped) VALUES (?, ?)", name, try master.wrap(key, context: context))
         try keyring.run("INSERT INTO master_seals (version, seals) VALUES (?, 1) ON CONFLICT (version) DO UPDATE SET seals = seals + 1",
                         Int64(master.currentVersion))
         return try HMACSHA256(key: key)
@@ -134,15 +143,27 @@ final class VaultCore {
 
     // MARK: Tenants
 
-    /// The tenant's unwrapped keys and policy, from the cache or the keyring.
+    /// The tenant a session or the operator names; for a session, only while it is the very
+    /// tenant the session authenticated with (same id).
+    func tenant(_ ref: TenantRef) throws -> TenantEntry {
+        let entry = try tenant(ref.name)
+        if let id = ref.id, id != entry.keys.tenantID { throw VaultError.notFound(.tenant) }
+        return entry
+    }
+
+    /// The tenant's unwrapped keys and policy, from the cache or the keyring. The row's
+    /// authority MAC is checked first: a name, policy or claim state written into the keyring
+    /// by anyone but the engine is refused.
     func tenant(_ name: String) throws -> TenantEntry {
         if let entry = keyState.tenant(name) { return entry }
         let generation = snapshotGeneration ?? keyState.generation
         let master = self.master
-        guard let row = try keyring.row("SELECT id, index_key, subject_self_edit FROM tenants WHERE name = ?", name),
+        guard let row = try keyring.row("SELECT id, index_key, subject_self_edit, claimed, authority FROM tenants WHERE name = ?", name),
               let id = row.int64(0), let wrappedIndex = row.blob(1) else {
             throw VaultError.notFound(.tenant)
         }
+        let selfEdit = row.int64(2) == 1, claimed = row.int64(3) == 1
+        try checkTenantAuthority(row.blob(4), id: id, name: name, subjectSelfEdit: selfEdit, claimed: claimed)
         var keks: [UInt32: AESGCM] = [:]
         for keyRow in try keyring.rows("SELECT version, wrapped FROM tenant_keys WHERE tenant_id = ?", id) {
             guard let version = keyRow.int64(0), let wrapped = keyRow.blob(1) else { continue }
@@ -152,7 +173,7 @@ final class VaultCore {
         guard !keks.isEmpty else { throw VaultError.corrupt("tenant without a key-encryption key") }
         let index = try HMACSHA256(key: try master.unwrap(wrappedIndex, context: BindingContext.indexKey(tenant: id)))
         let entry = TenantEntry(keys: TenantKeys(tenantID: id, name: name, keyEncryptionKeys: keks, index: index),
-                                subjectSelfEdit: row.int64(2) == 1)
+                                subjectSelfEdit: selfEdit, claimed: claimed)
         keyState.storeTenant(entry, name: name, loadedAt: generation)
         return entry
     }
@@ -163,13 +184,14 @@ final class VaultCore {
 
     // MARK: Subjects
 
-    /// The row id of a tenant's subject, found by keyed hash; nil if it does not exist.
-    func subjectID(_ subject: String, of tenant: TenantKeys) throws -> Int64? {
-        try subjectID(lookup: try tenant.lookup(subject: subject), of: tenant)
+    /// A tenant's subject, found by keyed hash; nil if it does not exist.
+    func subjectRef(_ subject: String, of tenant: TenantKeys) throws -> SubjectRef? {
+        try subjectRef(lookup: try tenant.lookup(subject: subject), of: tenant)
     }
 
-    func subjectID(lookup: [UInt8], of tenant: TenantKeys) throws -> Int64? {
+    func subjectRef(lookup: [UInt8], of tenant: TenantKeys) throws -> SubjectRef? {
         try vault.row("SELECT id FROM subjects WHERE tenant_id = ? AND lookup = ?", tenant.tenantID, lookup)?.int64(0)
+            .map { SubjectRef(id: $0, lookup: lookup) }
     }
 
     /// The keyed lookup digest of the subject with this id; nil once it is gone (ids are never reused).
@@ -177,38 +199,38 @@ final class VaultCore {
         try vault.row("SELECT lookup FROM subjects WHERE id = ?", id)?.blob(0)
     }
 
-    func requireSubject(_ subject: String, of tenant: TenantKeys) throws -> Int64 {
-        guard let id = try subjectID(subject, of: tenant) else { throw VaultError.notFound(.subject) }
-        return id
+    func requireSubject(_ subject: String, of tenant: TenantKeys) throws -> SubjectRef {
+        guard let ref = try subjectRef(subject, of: tenant) else { throw VaultError.notFound(.subject) }
+        return ref
     }
 
     /// Inserts a new subject with a fresh random data key. Runs inside the caller's transaction.
-    func insertSubject(_ subject: String, of tenant: TenantKeys) throws -> Int64 {
+    func insertSubject(_ subject: String, of tenant: TenantKeys) throws -> SubjectRef {
         let lookup = try tenant.lookup(subject: subject)
         try countTenantKeySeals(tenant, 2)
         let sealedName = try Envelope.seal(Array(subject.utf8), using: tenant.current, keyVersion: tenant.currentVersion,
                                            context: BindingContext.subjectName(tenant: tenant.tenantID, lookup: lookup))
         try vault.run("INSERT INTO subjects (tenant_id, lookup, sealed_name, name_kek_version, created_at) VALUES (?, ?, ?, ?, ?)",
                       tenant.tenantID, lookup, sealedName, Int64(tenant.currentVersion), Self.now())
-        let id = vault.lastInsertRowID
-        try insertDataKey(try SymmetricKey.random(), version: 1, subject: id, tenant: tenant)
-        return id
+        let ref = SubjectRef(id: vault.lastInsertRowID, lookup: lookup)
+        try insertDataKey(try SymmetricKey.random(), version: 1, subject: ref, tenant: tenant)
+        return ref
     }
 
     /// Stores a subject's data key wrapped under the tenant's current key-encryption key.
-    func insertDataKey(_ key: SymmetricKey, version: UInt32, subject: Int64, tenant: TenantKeys) throws {
+    func insertDataKey(_ key: SymmetricKey, version: UInt32, subject: SubjectRef, tenant: TenantKeys) throws {
         let wrapped = try KeyWrap.wrap(key, under: tenant.current, kekVersion: tenant.currentVersion,
                                        context: BindingContext.dataKey(tenant: tenant.tenantID, subject: subject, version: version))
         try vault.run("INSERT INTO data_keys (subject_id, version, wrapped, kek_version) VALUES (?, ?, ?, ?)",
-                      subject, Int64(version), wrapped, Int64(tenant.currentVersion))
+                      subject.id, Int64(version), wrapped, Int64(tenant.currentVersion))
     }
 
     /// The subject's unwrapped data keys, from the cache or the vault.
-    func subjectKeys(_ subject: Int64, of tenant: TenantKeys) throws -> SubjectKeys {
-        if let cached = keyState.dataKeys(subject: subject, tenant: tenant.tenantID) { return cached }
+    func subjectKeys(_ subject: SubjectRef, of tenant: TenantKeys) throws -> SubjectKeys {
+        if let cached = keyState.dataKeys(subject: subject.id, tenant: tenant.tenantID) { return cached }
         let generation = snapshotGeneration ?? keyState.generation
         var keys: [UInt32: AESGCM] = [:]
-        for row in try vault.rows("SELECT version, wrapped FROM data_keys WHERE subject_id = ?", subject) {
+        for row in try vault.rows("SELECT version, wrapped FROM data_keys WHERE subject_id = ?", subject.id) {
             guard let version = row.int64(0), let wrapped = row.blob(1) else { continue }
             let key = try KeyWrap.unwrap(wrapped, context: BindingContext.dataKey(tenant: tenant.tenantID, subject: subject, version: UInt32(version))) {
                 (kekVersion) throws(CryptoError) in try tenant.keyEncryptionKey(kekVersion)
@@ -217,7 +239,7 @@ final class VaultCore {
         }
         guard !keys.isEmpty else { throw VaultError.corrupt("subject without a data key") }
         let subjectKeys = SubjectKeys(keys: keys)
-        keyState.storeDataKeys(subjectKeys, subject: subject, tenant: tenant.tenantID, loadedAt: generation)
+        keyState.storeDataKeys(subjectKeys, subject: subject.id, tenant: tenant.tenantID, loadedAt: generation)
         return subjectKeys
     }
 
@@ -231,12 +253,12 @@ final class VaultCore {
 
     // MARK: Values
 
-    func sealValue(_ value: String, field: String, subject: Int64, keys: SubjectKeys, tenant: TenantKeys) throws -> [UInt8] {
+    func sealValue(_ value: String, field: String, subject: SubjectRef, keys: SubjectKeys, tenant: TenantKeys) throws -> [UInt8] {
         try Envelope.seal(Array(value.utf8), using: keys.current, keyVersion: keys.currentVersion,
                           context: BindingContext.field(tenant: tenant.tenantID, subject: subject, field: field))
     }
 
-    func openValue(_ sealed: [UInt8], field: String, subject: Int64, keys: SubjectKeys, tenant: TenantKeys) throws -> String {
+    func openValue(_ sealed: [UInt8], field: String, subject: SubjectRef, keys: SubjectKeys, tenant: TenantKeys) throws -> String {
         let bytes = try Envelope.open(sealed, context: BindingContext.field(tenant: tenant.tenantID, subject: subject, field: field)) {
             (version) throws(CryptoError) in try keys.key(version)
         }

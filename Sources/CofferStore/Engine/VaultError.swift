@@ -25,11 +25,14 @@ public enum VaultError: Error, Sendable, CustomStringConvertible {
     /// What a `notFound` or `exists` is about.
     public enum Entity: String, Sendable {
         case tenant, subject, field
+        /// A tenant's claim: `TENANT ENROLL` or `TENANT CLAIM` of a tenant already claimed.
+        case claim
     }
 
     public var description: String {
         switch self {
         case .notFound(let entity): return "no such \(entity.rawValue)"
+        case .exists(.claim): return "the tenant has already been claimed by its administrator"
         case .exists(let entity): return "\(entity.rawValue) already exists"
         case .invalid(let rule): return rule
         case .keyFile(let failure): return failure.description

@@ -240,7 +240,7 @@ final class BackupCLITests: XCTestCase {
         for index in 0..<subjects {
             try vault.set(subject: "\(tenant)-\(index)@example.com",
                           pairs: [FieldValue(field: "phone", value: "+49 30 \(index)"), FieldValue(field: "city", value: "Berlin")],
-                          tenant: tenant, createSubject: true)
+                          tenant: TenantRef(tenant), createSubject: true)
         }
     }
 

@@ -43,11 +43,8 @@ final class CrashHarness {
         server = try installation.serve()
         operatorToken = try installation.operatorToken()
         let op = try Self.connect(server, token: operatorToken)
-        let reply = try op.request("TENANT CREATE crash")
-        guard let token = try E2EJSON.parse(okReply: reply)["token"]?.stringValue else {
-            throw E2EFailure("TENANT CREATE answered no token")
-        }
-        tenantToken = token
+        let server = self.server
+        tenantToken = try op.createClaimedTenant("crash", connect: { try server.connect() })
     }
 
     /// One trial: start the clients, kill the server, check the files, restart, check the data.
@@ -216,9 +213,8 @@ final class CrashHarness {
         let name = "victim-\(trial)"
         let op = try Self.connect(server, token: operatorToken)
         defer { op.close() }
-        guard let token = try E2EJSON.parse(okReply: try op.request(words: ["TENANT", "CREATE", name]))["token"]?.stringValue else {
-            throw E2EFailure("TENANT CREATE answered no token")
-        }
+        let server = self.server
+        let token = try op.createClaimedTenant(name, connect: { try server.connect() })
         let victim = Victim(name: name, token: token, subjects: settings.victimSubjects)
         let admin = try Self.connect(server, token: token)
         defer { admin.close() }

@@ -50,7 +50,7 @@ final class DiskFullE2ETests: XCTestCase {
             do {
                 let op = try server.connect()
                 try op.auth(try installation.operatorToken())
-                let token = try E2EJSON.parse(okReply: try op.request("TENANT CREATE acme"))["token"]?.stringValue ?? ""
+                let token = try op.createClaimedTenant("acme", connect: server.connect)
                 return SmallDiskServer(disk: disk, installation: installation, server: server, tenantToken: token)
             } catch {
                 server.terminate(signal: SIGKILL)

@@ -63,7 +63,7 @@ final class RotationE2ETests: E2ETestCase {
         var server = try installation.serve()
         let op = try server.connect()
         try op.auth(try installation.operatorToken())
-        let tenantToken = try E2EJSON.parse(okReply: try op.request("TENANT CREATE acme"))["token"]?.stringValue ?? ""
+        let tenantToken = try op.createClaimedTenant("acme", connect: server.connect)
         let admin = try server.connect()
         try admin.auth(tenantToken)
         let count = 1500
@@ -103,7 +103,7 @@ final class RotationE2ETests: E2ETestCase {
         let server = try installation.serve()
         let op = try server.connect()
         try op.auth(try installation.operatorToken())
-        let tenantToken = try E2EJSON.parse(okReply: try op.request("TENANT CREATE acme"))["token"]?.stringValue ?? ""
+        let tenantToken = try op.createClaimedTenant("acme", connect: server.connect)
         let admin = try server.connect()
         try admin.auth(tenantToken)
         try load(admin, count: 50)

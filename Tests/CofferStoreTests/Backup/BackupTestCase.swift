@@ -51,7 +51,7 @@ class BackupTestCase: XCTestCase {
         for index in 0..<count {
             let subject = "\(tenant)-subject-\(index)@example.com"
             let fields = [FieldValue(field: "email", value: "\(subject) mail"), FieldValue(field: "phone", value: "+49 30 \(index)")]
-            try vault.set(subject: subject, pairs: fields, tenant: tenant, createSubject: true)
+            try vault.set(subject: subject, pairs: fields, tenant: TenantRef(tenant), createSubject: true)
             expected[subject] = fields
         }
         return expected
@@ -60,8 +60,8 @@ class BackupTestCase: XCTestCase {
     /// Every subject of `tenant` with its fields, read through the engine.
     func contents(of vault: Vault, tenant: String) throws -> [String: [FieldValue]] {
         var result: [String: [FieldValue]] = [:]
-        for subject in try vault.listSubjects(tenant: tenant, limit: Int.max) {
-            result[subject] = try vault.export(subject: subject, tenant: tenant)
+        for subject in try vault.listSubjects(tenant: TenantRef(tenant), limit: Int.max) {
+            result[subject] = try vault.export(subject: subject, tenant: TenantRef(tenant))
         }
         return result
     }

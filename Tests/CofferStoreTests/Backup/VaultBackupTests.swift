@@ -199,7 +199,7 @@ private final class BackgroundWriter: Sendable {
             while !stopping.load(ordering: .sequentiallyConsistent) {
                 let subject = Self.subject(written)
                 do {
-                    try vault.set(subject: subject, pairs: Self.fields(of: subject), tenant: tenant, createSubject: true)
+                    try vault.set(subject: subject, pairs: Self.fields(of: subject), tenant: TenantRef(tenant), createSubject: true)
                 } catch {
                     XCTFail("the writer failed: \(error)")
                     break

@@ -5,7 +5,7 @@ final class VaultErasureRequestTests: VaultTestCase {
     private func vaultWithSubjects(_ subjects: [String], tenant: String = "acme") throws -> Vault {
         let vault = try openVault()
         _ = try vault.createTenant(tenant)
-        for subject in subjects { try vault.addSubject(subject, tenant: tenant) }
+        for subject in subjects { try vault.addSubject(subject, tenant: TenantRef(tenant)) }
         return vault
     }
 

@@ -36,7 +36,7 @@ final class VaultIsolationTests: VaultTestCase {
             for subject in ["alice", "bob"] {
                 try vault.set(subject: subject, pairs: [FieldValue(field: "phone", value: "\(tenant)-\(subject)-phone"),
                                                         FieldValue(field: "email", value: "\(tenant)-\(subject)-email")],
-                              tenant: tenant, createSubject: true)
+                              tenant: TenantRef(tenant), createSubject: true)
             }
         }
         let raw = try rawDatabase("vault.db")

@@ -37,7 +37,7 @@ final class VaultPreparedSetTests: VaultTestCase {
     func testAPreparedSetIsStoredAsSealed() throws {
         let (vault, prepared) = try vaultWithAlicePrepared()
         try setPrepared(vault, prepared)
-        XCTAssertEqual(try storedValues(subject: prepared.subjectID), prepared.sealedValues, "the writer did not seal again")
+        XCTAssertEqual(try storedValues(subject: prepared.subjectRow.id), prepared.sealedValues, "the writer did not seal again")
         try assertReadable(vault)
     }
 
@@ -78,10 +78,10 @@ final class VaultPreparedSetTests: VaultTestCase {
         let (vault, prepared) = try vaultWithAlicePrepared()
         try vault.write { core in
             let tenant = try core.tenant("acme").keys
-            try core.writeTransaction { try core.rekeySubject(prepared.subjectID, of: tenant) }
+            try core.writeTransaction { try core.rekeySubject(prepared.subjectRow, of: tenant) }
         }
         try setPrepared(vault, prepared)
-        let stored = try storedValues(subject: prepared.subjectID)
+        let stored = try storedValues(subject: prepared.subjectRow.id)
         XCTAssertEqual(stored.count, 2)
         XCTAssertTrue(zip(stored, prepared.sealedValues).allSatisfy { $0 != $1 }, "sealed again")
         try assertReadable(vault)
@@ -92,7 +92,7 @@ final class VaultPreparedSetTests: VaultTestCase {
         try vault.shredSubject("alice", tenant: "acme")
         try vault.addSubject("alice", tenant: "acme")
         try setPrepared(vault, prepared)
-        XCTAssertEqual(try storedValues(subject: prepared.subjectID), [], "nothing under the shredded id")
+        XCTAssertEqual(try storedValues(subject: prepared.subjectRow.id), [], "nothing under the shredded id")
         try assertReadable(vault)
     }
 

@@ -8,15 +8,15 @@ final class VaultRotationTests: VaultTestCase {
         for s in 0..<subjects {
             try vault.set(subject: "\(tenant)-\(s)@example.com",
                           pairs: [FieldValue(field: "phone", value: "+49 \(s)"), FieldValue(field: "city", value: "City \(s)")],
-                          tenant: tenant, createSubject: true)
+                          tenant: TenantRef(tenant), createSubject: true)
         }
     }
 
     private func assertAllReadable(_ vault: Vault, tenant: String, subjects: Int, file: StaticString = #filePath, line: UInt = #line) throws {
         for s in 0..<subjects {
-            XCTAssertEqual(try vault.get(subject: "\(tenant)-\(s)@example.com", field: "phone", tenant: tenant), "+49 \(s)", file: file, line: line)
+            XCTAssertEqual(try vault.get(subject: "\(tenant)-\(s)@example.com", field: "phone", tenant: TenantRef(tenant)), "+49 \(s)", file: file, line: line)
         }
-        XCTAssertEqual(try vault.listSubjects(tenant: tenant, limit: subjects + 10).count, subjects, file: file, line: line)
+        XCTAssertEqual(try vault.listSubjects(tenant: TenantRef(tenant), limit: subjects + 10).count, subjects, file: file, line: line)
     }
 
     /// Starts a thread that keeps reading and writing tenant "busy" until stopped; returns its
@@ -87,7 +87,7 @@ final class VaultRotationTests: VaultTestCase {
         vault.waitForQueuedWrites()
         let oldAuditKeys = try keyring.rows("SELECT audit_key FROM tenants WHERE audit_key IS NOT NULL").compactMap { $0.blob(0) }
             + (try keyring.rows("SELECT wrapped FROM service_keys").compactMap { $0.blob(0) })
-        XCTAssertEqual(oldAuditKeys.count, 3, "tenant audit key, token key and audit chain key")
+        XCTAssertEqual(oldAuditKeys.count, 4, "tenant audit key, token key, authority key and audit chain key")
         _ = try vault.rotateMasterKey()
         for bytes in oldTenantKeys + oldAuditKeys {
             XCTAssertEqual(filesContaining(bytes, in: databaseFiles()), [], "master-wrapped keys of the retired master version")

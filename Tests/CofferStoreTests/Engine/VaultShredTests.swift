@@ -6,7 +6,7 @@ final class VaultShredTests: VaultTestCase {
         for s in 0..<subjects {
             try vault.set(subject: "\(tenant)-user\(s)@example.com", pairs: [FieldValue(field: "phone", value: "+49 30 \(s)"),
                                                                            FieldValue(field: "address.city", value: "Berlin")],
-                          tenant: tenant, createSubject: true)
+                          tenant: TenantRef(tenant), createSubject: true)
         }
     }
 
@@ -16,7 +16,7 @@ final class VaultShredTests: VaultTestCase {
         try populate(vault, tenant: "acme", subjects: 20)
         let token = try vault.issueToken(subject: "acme-user3@example.com", tenant: "acme")
         let digest = try vault.tokenDigest(Array(token.utf8))
-        XCTAssertEqual(try vault.principal(forDigest: digest), .subject(tenant: "acme", subject: "acme-user3@example.com"))
+        XCTAssertEqual(try whoIs(token, in: vault), "subject acme acme-user3@example.com")
 
         let raw = try rawDatabase("vault.db")
         let victim = try raw.row("SELECT subject_id, wrapped FROM data_keys ORDER BY subject_id LIMIT 1 OFFSET 3")!
@@ -44,7 +44,7 @@ final class VaultShredTests: VaultTestCase {
 
     func testTenantShredDestroysItsKeysAtOnceAndPurgesItsRows() throws {
         let vault = try openVault()
-        let adminToken = try vault.createTenant("leaving")
+        let adminToken = try createClaimedTenant(vault, "leaving")
         _ = try vault.createTenant("staying")
         try populate(vault, tenant: "leaving", subjects: 30)
         try populate(vault, tenant: "staying", subjects: 5)
@@ -75,9 +75,9 @@ final class VaultShredTests: VaultTestCase {
         XCTAssertEqual(try vault.get(subject: "staying-user2@example.com", field: "phone", tenant: "staying"), "+49 30 2")
 
         // Re-created: a new, empty tenant; nothing of the old one comes back, and the old token stays dead.
-        let newToken = try vault.createTenant("leaving")
+        let newToken = try createClaimedTenant(vault, "leaving")
         XCTAssertEqual(try vault.listSubjects(tenant: "leaving"), [])
-        XCTAssertEqual(try vault.principal(forDigest: try vault.tokenDigest(Array(newToken.utf8))), .tenant("leaving"))
+        XCTAssertEqual(try whoIs(newToken, in: vault), "tenant leaving")
         XCTAssertNil(try vault.principal(forDigest: try vault.tokenDigest(Array(adminToken.utf8))))
     }
 

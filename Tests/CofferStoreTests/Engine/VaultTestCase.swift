@@ -30,6 +30,29 @@ class VaultTestCase: XCTestCase {
         return vault
     }
 
+    /// Creates tenant `name`, claims it with the enrollment token and uses the claimed token once
+    /// (which activates it); returns the administrator token.
+    func createClaimedTenant(_ vault: Vault, _ name: String) throws -> String {
+        _ = try vault.createTenant(name)
+        let token = try vault.claimTenant(TenantRef(name))
+        _ = try vault.authenticate(digest: try vault.tokenDigest(Array(token.utf8)))
+        return token
+    }
+
+    /// Who a token is, in words: "tenant acme", "subject acme alice", "operator"; nil if nobody.
+    func whoIs(_ token: String, in vault: Vault) throws -> String? {
+        try vault.principal(forDigest: try vault.tokenDigest(Array(token.utf8))).map(Self.describe)
+    }
+
+    static func describe(_ principal: Principal) -> String {
+        switch principal {
+        case .operator: return "operator"
+        case .enrollment(let tenant): return "enrollment \(tenant.name)"
+        case .tenant(let tenant): return "tenant \(tenant.name)"
+        case .subject(let tenant, let subject, _): return "subject \(tenant.name) \(subject)"
+        }
+    }
+
     func flushQueuedWrites() {
         for entry in opened { entry.vault?.waitForQueuedWrites() }
     }

@@ -19,7 +19,7 @@ final class SecrecyExecutableE2ETests: E2ETestCase {
         let server = try installation.serve()
         let op = try server.connect()
         _ = try op.auth(installation.operatorToken())
-        let adminToken = try XCTUnwrap(E2EJSON.parse(okReply: op.request("TENANT CREATE acme"))["token"]?.stringValue)
+        let adminToken = try op.createClaimedTenant("acme", connect: server.connect)
         let admin = try server.connect()
         _ = try admin.auth(adminToken)
 

@@ -39,11 +39,10 @@ final class ServeExecutableE2ETests: E2ETestCase {
         let first = try installation.serve()
         let op = try first.connect()
         assertObject(try op.auth(installation.operatorToken()), ["role": "operator"])
-        let created = try op.request("TENANT CREATE acme")
-        let adminToken = try XCTUnwrap(E2EJSON.parse(okReply: created)["token"]?.stringValue)
+        let adminToken = try op.createClaimedTenant("acme", connect: first.connect)
         let admin = try first.connect()
         _ = try admin.auth(adminToken)
-        let goneToken = try XCTUnwrap(E2EJSON.parse(okReply: op.request("TENANT CREATE gone"))["token"]?.stringValue)
+        let goneToken = try op.createClaimedTenant("gone", connect: first.connect)
         assertValue(try op.request("TENANT SHRED gone"), ["tenant": "gone", "shredded": true])
         let count = 40
         for index in 0..<count {
@@ -80,7 +79,7 @@ final class ServeExecutableE2ETests: E2ETestCase {
         let first = try installation.serve()
         let op = try first.connect()
         _ = try op.auth(installation.operatorToken())
-        let adminToken = try XCTUnwrap(E2EJSON.parse(okReply: op.request("TENANT CREATE acme"))["token"]?.stringValue)
+        let adminToken = try op.createClaimedTenant("acme", connect: first.connect)
         op.close()
         let admin = try first.connect()
         _ = try admin.auth(adminToken)
@@ -104,7 +103,7 @@ final class ServeExecutableE2ETests: E2ETestCase {
         let first = try installation.serve()
         let op = try first.connect()
         _ = try op.auth(installation.operatorToken())
-        let adminToken = try XCTUnwrap(E2EJSON.parse(okReply: op.request("TENANT CREATE acme"))["token"]?.stringValue)
+        let adminToken = try op.createClaimedTenant("acme", connect: first.connect)
         op.close()
         let configuration = ClientConfiguration(host: "127.0.0.1", port: first.port,
                                                 trustedCertificatePath: installation.certificatePath, timeoutSeconds: 10)

@@ -10,7 +10,7 @@ final class AnonymousSessionE2ETests: E2ETestCase {
         assertReply(try client.request("ping"), #"OK "PONG""#, "verbs are case-insensitive")
 
         let hello = try client.request("HELLO")
-        assertObject(hello, ["server": "coffer", "protocol": 1])
+        assertObject(hello, ["server": "coffer", "protocol": 2])
         let version = try E2EJSON.parse(okReply: hello)["version"]?.stringValue ?? ""
         XCTAssertNotNil(version.range(of: #"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"#, options: .regularExpression),
                         "HELLO's version must be a semantic version, got \(version)")

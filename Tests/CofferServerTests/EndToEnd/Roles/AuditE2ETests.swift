@@ -25,12 +25,12 @@ final class AuditE2ETests: E2ETestCase {
         try admin.request("FIND phone 1")
 
         let trail = try entries(try admin.request("AUDIT"))
-        XCTAssertEqual(trail.map { $0["action"] }, ["FIND", "GET", "GET", "SET"],
-                       "PING, HELLO, WHOAMI and AUDIT are not audited; newest first")
-        XCTAssertEqual(trail.map { $0["result"] }, ["ok", "NOT_FOUND", "ok", "ok"])
-        XCTAssertEqual(trail.map { $0["actor"] }, ["tenant", "tenant", "tenant", "tenant"])
+        XCTAssertEqual(trail.map { $0["action"] }, ["FIND", "GET", "GET", "SET", "TENANT CLAIM"],
+                       "PING, HELLO, WHOAMI and AUDIT are not audited; newest first; the claim opens the trail")
+        XCTAssertEqual(trail.map { $0["result"] }, ["ok", "NOT_FOUND", "ok", "ok", "ok"])
+        XCTAssertEqual(trail.map { $0["actor"] }, ["tenant", "tenant", "tenant", "tenant", "enrollment"])
         let seqs = trail.compactMap { entry -> Int? in if case .int(let n) = entry["seq"] { return n } else { return nil } }
-        XCTAssertEqual(seqs.count, 4)
+        XCTAssertEqual(seqs.count, 5)
         XCTAssertEqual(seqs, seqs.sorted(by: >), "newest first")
         for entry in trail {
             let time = entry["time"]?.stringValue ?? ""
@@ -76,9 +76,9 @@ final class AuditE2ETests: E2ETestCase {
         try acme.request("SUBJECT LIST")
 
         let acmeTrail = try entries(try acme.request("AUDIT 1000"))
-        XCTAssertEqual(acmeTrail.map { $0["action"] }, ["SUBJECT LIST"])
+        XCTAssertEqual(acmeTrail.map { $0["action"] }, ["SUBJECT LIST", "TENANT CLAIM"])
         let globexTrail = try entries(try globex.request("AUDIT 1000"))
-        XCTAssertEqual(globexTrail.map { $0["action"] }, ["TOKEN ISSUE", "SET"])
+        XCTAssertEqual(globexTrail.map { $0["action"] }, ["TOKEN ISSUE", "SET", "TENANT CLAIM"])
         XCTAssertFalse(try globex.request("AUDIT").contains("cft_"), "never a token")
     }
 
@@ -92,7 +92,7 @@ final class AuditE2ETests: E2ETestCase {
 
         XCTAssertEqual(try entries(try admin.request("AUDIT")).count, 100)
         XCTAssertEqual(try entries(try admin.request("AUDIT 1")).count, 1)
-        XCTAssertEqual(try entries(try admin.request("AUDIT 1000")).count, 105)
+        XCTAssertEqual(try entries(try admin.request("AUDIT 1000")).count, 106, "105 SETs and the claim")
         XCTAssertEqual(try entries(try admin.request(#"AUDIT "7""#)).count, 7)
         for bad in ["0", "1001", "-1", "+5", "1.5", "abc", "1e2", "99999999999999999999", #""""#] {
             assertError(try admin.request("AUDIT \(bad)"), "INVALID", bad)

@@ -10,19 +10,20 @@ final class OperatorRoleE2ETests: E2ETestCase {
         assertObject(try client.request("WHOAMI"), ["role": "operator"])
         XCTAssertNil(try E2EJSON.parse(okReply: client.request("WHOAMI"))["tenant"], "the operator belongs to no tenant")
         assertReply(try client.request("PING"), #"OK "PONG""#)
-        assertObject(try client.request("HELLO"), ["server": "coffer", "protocol": 1])
+        assertObject(try client.request("HELLO"), ["server": "coffer", "protocol": 2])
     }
 
-    func testTenantCreateAnswersTheNameAndAWorkingAdminToken() throws {
+    func testTenantCreateAnswersTheNameAndAnEnrollmentTokenNeverAnAdminToken() throws {
         let server = try startServer()
         let op = try server.connectAsOperator()
         let reply = try op.request("TENANT CREATE acme")
         assertObject(reply, ["tenant": "acme"])
-        assertTokenMember(reply)
-        let token = try XCTUnwrap(E2EJSON.parse(okReply: reply)["token"]?.stringValue)
+        assertTokenMember(reply, "enrollment")
+        XCTAssertNil(try E2EJSON.parse(okReply: reply)["token"], "the operator never holds a tenant admin token")
+        let enrollment = try XCTUnwrap(E2EJSON.parse(okReply: reply)["enrollment"]?.stringValue)
 
-        let admin = try server.connect()
-        assertValue(try admin.auth(token), ["role": "tenant", "tenant": "acme"])
+        let tenant = try server.connect()
+        assertValue(try tenant.auth(enrollment), ["role": "enrollment", "tenant": "acme"])
     }
 
     func testTenantCreateOfAnExistingNameIsExists() throws {

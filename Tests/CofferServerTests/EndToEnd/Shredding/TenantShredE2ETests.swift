@@ -50,9 +50,8 @@ final class TenantShredE2ETests: E2ETestCase {
         let acme = try acme()
         let op = try acme.server.connectAsOperator()
         _ = try op.request("TENANT SHRED acme")
-        let reply = try op.request("TENANT CREATE acme")
-        assertObject(reply, ["tenant": "acme"])
-        let newToken = try XCTUnwrap(E2EJSON.parse(okReply: reply)["token"]?.stringValue)
+        let enrollment = try enrollTenant("acme", on: acme.server)
+        let newToken = try claimTenant(enrollment: enrollment, on: acme.server)
         XCTAssertNotEqual(newToken, acme.adminToken)
         assertValue(try op.request("TENANT LIST"), [["tenant": "acme", "subjects": 0]])
 

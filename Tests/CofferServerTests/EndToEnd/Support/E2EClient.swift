@@ -12,7 +12,7 @@ final class E2EClient {
 
     /// The codes of CONTRACT.md §3.
     static let errorCodes: Set<String> = ["SYNTAX", "TOO_LONG", "UNKNOWN_COMMAND", "AUTH_REQUIRED", "AUTH_FAILED",
-                                          "FORBIDDEN", "NOT_FOUND", "EXISTS", "INVALID", "BUSY", "INTERNAL"]
+                                          "FORBIDDEN", "NOT_FOUND", "EXISTS", "INVALID", "BUSY", "INTERNAL", "UNAVAILABLE"]
 
     init(_ connection: CofferConnection) {
         self.connection = connection

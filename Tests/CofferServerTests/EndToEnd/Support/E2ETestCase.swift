@@ -24,14 +24,34 @@ class E2ETestCase: XCTestCase {
 
     // MARK: Fixtures
 
-    /// `TENANT CREATE name` as the operator; returns the tenant administrator's token.
+    /// `TENANT CREATE name` as the operator, then the tenant's `TENANT CLAIM` with the enrollment
+    /// token and a first `AUTH` with the claimed token (which activates it); returns the tenant
+    /// administrator's token.
     func createTenant(_ name: String, on server: E2EServer, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try claimTenant(enrollment: try enrollTenant(name, on: server, file: file, line: line), on: server, file: file, line: line)
+    }
+
+    /// `TENANT CREATE name` as the operator; returns the enrollment token.
+    func enrollTenant(_ name: String, on server: E2EServer, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let op = try server.connectAsOperator()
         defer { op.close() }
         let reply = try op.request(words: ["TENANT", "CREATE", name], file: file, line: line)
-        guard let token = try E2EJSON.parse(okReply: reply)["token"]?.stringValue else {
-            throw E2EFailure("TENANT CREATE answered no token: \(E2EClient.redacted(reply))")
+        guard let token = try E2EJSON.parse(okReply: reply)["enrollment"]?.stringValue else {
+            throw E2EFailure("TENANT CREATE answered no enrollment token: \(E2EClient.redacted(reply))")
         }
+        return token
+    }
+
+    /// Claims a tenant with its enrollment token and activates the administrator token.
+    func claimTenant(enrollment: String, on server: E2EServer, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let client = try server.connect(token: enrollment)
+        defer { client.close() }
+        let reply = try client.request("TENANT CLAIM", file: file, line: line)
+        guard let token = try E2EJSON.parse(okReply: reply)["token"]?.stringValue else {
+            throw E2EFailure("TENANT CLAIM answered no token: \(E2EClient.redacted(reply))")
+        }
+        let admin = try server.connect(token: token)
+        admin.close()
         return token
     }
 
