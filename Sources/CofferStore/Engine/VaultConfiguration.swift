@@ -22,6 +22,8 @@ public struct VaultConfiguration: Sendable {
     public var reencryptionPauseMilliseconds: Int = 2
     /// Audit records older than this many seconds are pruned (checked hourly).
     public var auditRetentionSeconds: Int64
+    /// Subjects per page of `SUBJECT LIST` and `FIND` (the contract's 1000; tests page smaller).
+    var listingPageSize = 1000
     /// The clock of the audit trail (seconds since 1970); tests replace it to age records.
     var auditClock: @Sendable () -> Int64 = { VaultCore.now() }
 
