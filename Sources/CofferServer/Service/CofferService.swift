@@ -26,6 +26,7 @@ public final class CofferService: Sendable {
             vault = try Vault(configuration: VaultConfiguration(
                 dataDirectory: configuration.dataDirectory, masterKeyPath: configuration.masterKeyPath,
                 createMissingMasterKey: configuration.createMissingKeys, maxValueBytes: configuration.maxValueBytes,
+                maxFieldsPerSubject: configuration.maxFieldsPerSubject,
                 auditRetentionSeconds: Int64(configuration.auditRetentionDays) * 86400))
             let token = try KeyBootstrap.operatorToken(configuration)
             try vault.registerOperatorToken(token)
