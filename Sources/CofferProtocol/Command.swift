@@ -33,8 +33,8 @@ public enum Command: Sendable, Equatable {
     case tenantShred(String)
     /// `SUBJECT ADD <subject>`
     case subjectAdd(String)
-    /// `SUBJECT LIST [<after>]`
-    case subjectList(after: String?)
+    /// `SUBJECT LIST [<cursor>]`: one page; the cursor is the `next` of the page before.
+    case subjectList(cursor: String?)
     /// `SUBJECT SHRED <subject>`
     case subjectShred(String)
     /// `SET <subject> <field> <value> [<field> <value> …]`; `pairs` is never empty.
@@ -45,8 +45,8 @@ public enum Command: Sendable, Equatable {
     case del(subject: String, field: String)
     /// `EXPORT <subject>`
     case export(subject: String)
-    /// `FIND <field> <value>`
-    case find(field: String, value: String)
+    /// `FIND <field> <value> [<cursor>]`: one page; the cursor is the `next` of the page before.
+    case find(field: String, value: String, cursor: String?)
     /// `TOKEN ISSUE <subject>`
     case tokenIssue(String)
     /// `TOKEN REVOKE <subject>`

@@ -40,8 +40,9 @@ public enum CommandParser {
             try expect(arguments, count: 1, action: "EXPORT")
             return .export(subject: argument(arguments, 0))
         case "FIND":
-            try expect(arguments, count: 2, action: "FIND")
-            return .find(field: argument(arguments, 0), value: argument(arguments, 1))
+            try expect(arguments, count: 2...3, action: "FIND")
+            return .find(field: argument(arguments, 0), value: argument(arguments, 1),
+                         cursor: arguments.count > 2 ? argument(arguments, 2) : nil)
         case "AUDIT":
             try expect(arguments, count: 0...1, action: "AUDIT")
             return .audit(limit: arguments.first?.text)
@@ -103,7 +104,7 @@ public enum CommandParser {
             return .subjectAdd(argument(arguments, 0))
         case "LIST":
             try expect(arguments, count: 0...1, action: "SUBJECT LIST")
-            return .subjectList(after: arguments.first?.text)
+            return .subjectList(cursor: arguments.first?.text)
         case "SHRED":
             try expect(arguments, count: 1, action: "SUBJECT SHRED")
             return .subjectShred(argument(arguments, 0))

@@ -6,7 +6,7 @@ enum NetworkBenchmarkOperation: String, CaseIterable, Sendable {
     case get
     /// `EXPORT <subject>`: every field of a subject.
     case export
-    /// `FIND <field> <value>`: a blind-index lookup. Servers without it answer
+    /// `FIND <field> <value>`: a blind-index lookup (its first page). Servers without it answer
     /// `ERR UNKNOWN_COMMAND`, which the benchmark counts as unsupported, not as an error.
     case find
 
@@ -30,7 +30,7 @@ enum NetworkBenchmarkOperation: String, CaseIterable, Sendable {
         case .set: return reply == "OK"
         case .get: return reply.hasPrefix("OK \"")
         case .export: return reply.hasPrefix("OK {")
-        case .find: return reply.hasPrefix("OK [")
+        case .find: return reply.hasPrefix(#"OK {"subjects":["#)
         }
     }
 }

@@ -30,11 +30,12 @@ struct ConfigurationReader {
             }
         }
         if let limits = try top["limits"].map({ (v) throws(ConfigurationError) in try object(v, at: "limits") }) {
-            try checkKeys(limits, allowed: ["maxConnections", "maxLineBytes", "maxLineBytesBeforeAuth", "maxValueBytes", "idleTimeoutSeconds"], at: "limits")
+            try checkKeys(limits, allowed: ["maxConnections", "maxLineBytes", "maxLineBytesBeforeAuth", "maxValueBytes", "idleTimeoutSeconds", "maxFieldsPerSubject"], at: "limits")
             if let v = limits["maxConnections"] { configuration.maxConnections = try integer(v, at: "limits.maxConnections", in: 1...100_000) }
             if let v = limits["maxLineBytes"] { configuration.maxLineBytes = try integer(v, at: "limits.maxLineBytes", in: 64...(64 << 20)) }
             if let v = limits["maxLineBytesBeforeAuth"] { configuration.maxLineBytesBeforeAuth = try integer(v, at: "limits.maxLineBytesBeforeAuth", in: 64...(64 << 20)) }
             if let v = limits["maxValueBytes"] { configuration.maxValueBytes = try integer(v, at: "limits.maxValueBytes", in: 0...(16 << 20)) }
+            if let v = limits["maxFieldsPerSubject"] { configuration.maxFieldsPerSubject = try integer(v, at: "limits.maxFieldsPerSubject", in: 1...100_000) }
             if let v = limits["idleTimeoutSeconds"] { configuration.idleTimeoutSeconds = try seconds(v, at: "limits.idleTimeoutSeconds") }
         }
         if let bootstrap = try top["bootstrap"].map({ (v) throws(ConfigurationError) in try object(v, at: "bootstrap") }) {

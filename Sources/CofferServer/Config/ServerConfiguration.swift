@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// to everyone, exactly as the contract states; the production example sets 4096.
     public var maxLineBytesBeforeAuth: Int?
     public var maxValueBytes = 16384
+    /// `limits.maxFieldsPerSubject`: a `SET` that would give a subject more fields is `INVALID`.
+    public var maxFieldsPerSubject = 1000
     public var idleTimeoutSeconds = 300.0
     public var createMissingKeys = true
     /// `audit.retentionDays` (an extra key, not in the contract's table): audit records older

@@ -26,6 +26,7 @@ public final class CofferService: Sendable {
             var vaultConfiguration = VaultConfiguration(
                 dataDirectory: configuration.dataDirectory, masterKeyPath: configuration.masterKeyPath,
                 createMissingMasterKey: configuration.createMissingKeys, maxValueBytes: configuration.maxValueBytes,
+                maxFieldsPerSubject: configuration.maxFieldsPerSubject,
                 auditRetentionSeconds: Int64(configuration.auditRetentionDays) * 86400)
             vaultConfiguration.enrollmentTokenLifetimeSeconds = Int64(configuration.enrollmentTokenLifetimeHours) * 3600
             vaultConfiguration.pendingTokenLifetimeSeconds = vaultConfiguration.enrollmentTokenLifetimeSeconds

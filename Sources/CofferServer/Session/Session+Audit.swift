@@ -48,7 +48,7 @@ extension Session {
         case .get(let subject, let field), .del(let subject, let field):
             event.subject = subject
             event.fields = [field]
-        case .find(let field, _):
+        case .find(let field, _, _):
             event.fields = [field]
         case .requestErasure:
             if case .subject(_, let subject, _) = principal { event.subject = subject }

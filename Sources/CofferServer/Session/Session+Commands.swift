@@ -96,11 +96,11 @@ extension Session {
             try vault.addSubject(subject, tenant: tenant, audit: event)
             return .ok
 
-        case .subjectList(let after):
+        case .subjectList(let cursor):
             let tenant = try requireTenantAdmin(principal)
-            let subjects = try vault.listSubjects(tenant: tenant, after: after, limit: 1000)
+            let page = try vault.listSubjects(tenant: tenant, cursor: cursor)
             vault.recordAudit(event)
-            return .okValue(.array(subjects.map { .string($0) }))
+            return .okValue(Self.listingPage(page))
 
         case .subjectShred(let subject):
             let tenant = try requireTenantAdmin(principal)
@@ -185,12 +185,12 @@ extension Session {
             vault.recordAudit(event)
             return .okValue(.object([("state", .string(status.state.rawValue)), ("done", .int(status.done)), ("total", .int(status.total))]))
 
-        case .find(let field, let value):
+        case .find(let field, let value, let cursor):
             let tenant = try requireTenantAdmin(principal)
             try Identifier.checkField(field)
-            let subjects = try vault.find(field: field, value: value, tenant: tenant)
+            let page = try vault.find(field: field, value: value, tenant: tenant, cursor: cursor)
             vault.recordAudit(event)
-            return .okValue(.array(subjects.map { .string($0) }))
+            return .okValue(Self.listingPage(page))
 
         case .requestErasure:
             guard case .subject(let tenant, let subject, _) = principal else {
@@ -230,6 +230,11 @@ extension Session {
         default:
             return nil
         }
+    }
+
+    /// `{"subjects":[…],"next":<cursor or null>}`, the reply of `SUBJECT LIST` and `FIND`.
+    private static func listingPage(_ page: SubjectPage) -> JSONValue {
+        .object([("subjects", .array(page.subjects.map { .string($0) })), ("next", page.next.map { .string($0) } ?? .null)])
     }
 
     // MARK: Roles

@@ -107,6 +107,18 @@ enum BindingContext {
         label("coffer/find") + string(Array(field.utf8)) + Array(value.utf8)
     }
 
+    /// The message whose keyed hash (under the tenant's index key) is a listing cursor's tag: the
+    /// cursor's format, the listing (`kind` and its `selector`: for `FIND` the field's blind-index
+    /// digest), the tenant, and the id of the last subject returned.
+    static func listingCursor(format: UInt8, kind: UInt8, tenant: Int64, selector: [UInt8], after subject: Int64) -> [UInt8] {
+        label("coffer/listing-cursor") + [format, kind] + int(tenant) + string(selector) + int(subject)
+    }
+
+    /// The message whose keyed hash (under the same key) hides a cursor's subject id: its tag.
+    static func listingCursorPad(tag: [UInt8]) -> [UInt8] {
+        label("coffer/listing-cursor-pad") + tag
+    }
+
     private static func label(_ text: String) -> [UInt8] { Array(text.utf8) + [0] }
 
     private static func int(_ value: Int64) -> [UInt8] {

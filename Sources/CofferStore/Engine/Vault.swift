@@ -140,9 +140,10 @@ public final class Vault: Sendable {
         try write(groupable: true, audit: audit) { try $0.addSubject(subject, tenant: tenant) }
     }
 
-    /// Up to `limit` subjects sorted by the bytes of their identifiers, starting after `after`.
-    public func listSubjects(tenant: TenantRef, after: String? = nil, limit: Int = 1000) throws(VaultError) -> [String] {
-        try read { try $0.listSubjects(tenant: tenant, after: after, limit: limit) }
+    /// One page of the tenant's subjects (`SUBJECT LIST`): the first without a cursor, else the
+    /// one after the page whose `next` it is. A cursor of another tenant or listing is `invalid`.
+    public func listSubjects(tenant: TenantRef, cursor: String? = nil) throws(VaultError) -> SubjectPage {
+        try read { try $0.listSubjects(tenant: tenant, cursor: cursor) }
     }
 
     /// Crypto-shreds one subject: its data key, fields and token are deleted in one transaction.
@@ -189,9 +190,10 @@ public final class Vault: Sendable {
         try read { try $0.export(subject: subject, tenant: tenant) }
     }
 
-    /// The tenant's subjects whose `field` equals `value` exactly, sorted by their bytes (`FIND`).
-    public func find(field: String, value: String, tenant: TenantRef) throws(VaultError) -> [String] {
-        try read { try $0.find(field: field, value: value, tenant: tenant) }
+    /// One page of the tenant's subjects whose `field` equals `value` exactly (`FIND`), paged as
+    /// `listSubjects`.
+    public func find(field: String, value: String, tenant: TenantRef, cursor: String? = nil) throws(VaultError) -> SubjectPage {
+        try read { try $0.find(field: field, value: value, tenant: tenant, cursor: cursor) }
     }
 
     // MARK: Erasure requests

@@ -9,6 +9,9 @@ public struct VaultConfiguration: Sendable {
     public var createMissingMasterKey: Bool
     /// Largest accepted value, in bytes of UTF-8.
     public var maxValueBytes: Int
+    /// Most fields one subject may hold (`limits.maxFieldsPerSubject`): a `SET` that would give it
+    /// more is `INVALID`. Bounds what `EXPORT` answers and what one subject can make the vault store.
+    public var maxFieldsPerSubject: Int
     /// How many subjects' unwrapped data keys stay cached in memory.
     public var dataKeyCacheSize: Int
     /// Encryptions after which a key is replaced automatically. AES-GCM with random 96-bit nonces
@@ -26,15 +29,18 @@ public struct VaultConfiguration: Sendable {
     public var pendingTokenLifetimeSeconds: Int64 = 7 * 86400
     /// Audit records older than this many seconds are pruned (checked hourly).
     public var auditRetentionSeconds: Int64
+    /// Subjects per page of `SUBJECT LIST` and `FIND` (the contract's 1000; tests page smaller).
+    var listingPageSize = 1000
     /// The clock of the audit trail (seconds since 1970); tests replace it to age records.
     var auditClock: @Sendable () -> Int64 = { VaultCore.now() }
 
     public init(dataDirectory: String, masterKeyPath: String, createMissingMasterKey: Bool = true,
-                maxValueBytes: Int = 16384, dataKeyCacheSize: Int = 10_000, auditRetentionSeconds: Int64 = 365 * 86400) {
+                maxValueBytes: Int = 16384, maxFieldsPerSubject: Int = 1000, dataKeyCacheSize: Int = 10_000, auditRetentionSeconds: Int64 = 365 * 86400) {
         self.dataDirectory = dataDirectory
         self.masterKeyPath = masterKeyPath
         self.createMissingMasterKey = createMissingMasterKey
         self.maxValueBytes = maxValueBytes
+        self.maxFieldsPerSubject = maxFieldsPerSubject
         self.dataKeyCacheSize = dataKeyCacheSize
         self.auditRetentionSeconds = auditRetentionSeconds
     }

@@ -14,6 +14,7 @@ extension VaultCore {
             existing = try subjectRef(subject, of: tenant)
         }
         guard existing != nil || createSubject else { throw VaultError.notFound(.subject) }
+        if let existing { try checkFieldCount(subject: existing.id, pairs: pairs) }
         try writeTransaction {
             let ref = try existing ?? insertSubject(subject, of: tenant)
             let keys = try subjectKeys(ref, of: tenant)
@@ -50,10 +51,29 @@ extension VaultCore {
             digests: try pairs.map { try findDigest(field: $0.field, value: $0.value, of: tenant) })
     }
 
+    /// Refuses a SET that would give the subject more than `maxFieldsPerSubject` fields. Counts
+    /// the fields it holds (a short index range), and only near the limit which of the SET's
+    /// fields are new. Runs on the writer, which alone adds fields.
+    private func checkFieldCount(subject id: Int64, pairs: [FieldValue]) throws {
+        let limit = configuration.maxFieldsPerSubject
+        let held = Int(try vault.row("SELECT count(*) FROM fields WHERE subject_id = ?", id)?.int64(0) ?? 0)
+        guard held + pairs.count > limit else { return }
+        var added = 0
+        for pair in pairs where try vault.row("SELECT 1 FROM fields WHERE subject_id = ? AND name = ?", id, pair.field) == nil {
+            added += 1
+        }
+        guard held + added <= limit else { throw Self.tooManyFields(limit) }
+    }
+
+    private static func tooManyFields(_ limit: Int) -> VaultError {
+        .invalid("a subject holds at most \(limit) fields")
+    }
+
     /// The checks a SET passes before anything is looked up.
     private func checkSet(subject: String, pairs: [FieldValue]) throws {
         try Identifier.checkSubject(subject)
         guard !pairs.isEmpty else { throw VaultError.invalid("SET needs at least one field") }
+        guard pairs.count <= configuration.maxFieldsPerSubject else { throw Self.tooManyFields(configuration.maxFieldsPerSubject) }
         var seen = Set<String>()
         for pair in pairs {
             try Identifier.checkField(pair.field)

@@ -7,25 +7,6 @@ import CofferCrypto
 /// It reveals which subjects of one tenant share a value in one field (equality), and nothing
 /// across fields or tenants; see docs/SECURITY.md.
 extension VaultCore {
-    /// Subjects of the tenant whose `field` equals `value` byte for byte, sorted by their bytes.
-    func find(field: String, value: String, tenant name: TenantRef) throws -> [String] {
-        try Identifier.checkField(field)
-        guard value.utf8.count <= configuration.maxValueBytes else {
-            throw VaultError.invalid("value exceeds \(configuration.maxValueBytes) bytes")
-        }
-        let tenant = try tenant(name).keys
-        let digest = try findDigest(field: field, value: value, of: tenant)
-        var names: [String] = []
-        for row in try vault.rows("""
-            SELECT s.sealed_name, s.lookup FROM fields f JOIN subjects s ON s.id = f.subject_id
-            WHERE f.digest = ? AND s.tenant_id = ?
-            """, digest, tenant.tenantID) {
-            guard let sealed = row.blob(0), let lookup = row.blob(1) else { continue }
-            names.append(try openSubjectName(sealed, lookup: lookup, of: tenant))
-        }
-        return names.sorted(by: ByteOrder.precedes)
-    }
-
     func findDigest(field: String, value: String, of tenant: TenantKeys) throws -> [UInt8] {
         try tenant.index.authenticate(BindingContext.findValue(field: field, value: value))
     }

@@ -79,7 +79,7 @@ final class BackupCLITests: XCTestCase {
 
         XCTAssertEqual(refused.status, 1, refused.output)
         XCTAssertTrue(refused.stderr.contains("is open in another process"), refused.stderr)
-        XCTAssertEqual(try vault.listSubjects(tenant: "acme").count, 2, "a refused restore changed the live data")
+        XCTAssertEqual(try vault.listSubjects(tenant: "acme").subjects.count, 2, "a refused restore changed the live data")
 
         stopServer()
         let withoutForce = try CofferCommand.run(["restore", "--config", configPath, "--from", backup])

@@ -41,7 +41,7 @@ final class BackupErasureTests: BackupTestCase {
             vault.waitForPurge()
             // A re-created tenant of that name starts empty, with new keys.
             _ = try vault.createTenant("alpha")
-            XCTAssertEqual(try vault.listSubjects(tenant: "alpha"), [])
+            XCTAssertEqual(try vault.listSubjects(tenant: "alpha").subjects, [])
         }
         XCTAssertEqual(try subjectRows(ofTenant: shreddedID), 0, "the server purged the unreadable rows")
     }

@@ -60,7 +60,7 @@ class BackupTestCase: XCTestCase {
     /// Every subject of `tenant` with its fields, read through the engine.
     func contents(of vault: Vault, tenant: String) throws -> [String: [FieldValue]] {
         var result: [String: [FieldValue]] = [:]
-        for subject in try vault.listSubjects(tenant: TenantRef(tenant), limit: Int.max) {
+        for subject in try vault.allSubjects(tenant: TenantRef(tenant)) {
             result[subject] = try vault.export(subject: subject, tenant: TenantRef(tenant))
         }
         return result

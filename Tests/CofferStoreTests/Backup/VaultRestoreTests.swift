@@ -31,7 +31,7 @@ final class VaultRestoreTests: BackupTestCase {
         let error = backupError { try BackupRestorer.restore(from: backup, dataDirectory: dataDirectory, masterKeyPath: masterKeyPath) }
         guard case .targetHoldsData(let paths) = error else { return XCTFail("unexpected: \(String(describing: error))") }
         XCTAssertEqual(paths.count, 2)
-        XCTAssertEqual(try withVault { try $0.listSubjects(tenant: "acme").count }, 4, "a refused restore changed the data")
+        XCTAssertEqual(try withVault { try $0.listSubjects(tenant: "acme").subjects.count }, 4, "a refused restore changed the data")
 
         try BackupRestorer.restore(from: backup, dataDirectory: dataDirectory, masterKeyPath: masterKeyPath, force: true)
 
@@ -68,7 +68,7 @@ final class VaultRestoreTests: BackupTestCase {
         }
 
         guard case .inUse = error else { return XCTFail("unexpected: \(String(describing: error))") }
-        XCTAssertEqual(try vault.listSubjects(tenant: "acme").count, 2)
+        XCTAssertEqual(try vault.listSubjects(tenant: "acme").subjects.count, 2)
     }
 
     func testRestoreRefusesAFileWhoseHashDoesNotMatchTheManifestAndChangesNothing() throws {

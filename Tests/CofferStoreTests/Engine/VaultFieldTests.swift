@@ -39,7 +39,7 @@ final class VaultFieldTests: VaultTestCase {
                                        tenant: "acme", createSubject: true)) { $0.isInvalid }
         assertVaultError(try vault.set(subject: "new@x", pairs: [FieldValue(field: "Phone", value: "1")],
                                        tenant: "acme", createSubject: true)) { $0.isInvalid }
-        XCTAssertEqual(try vault.listSubjects(tenant: "acme"), [], "a refused SET creates no subject")
+        XCTAssertEqual(try vault.listSubjects(tenant: "acme").subjects, [], "a refused SET creates no subject")
 
         try vault.set(subject: "s", pairs: [FieldValue(field: "a", value: "old")], tenant: "acme", createSubject: true)
         assertVaultError(try vault.set(subject: "s", pairs: [FieldValue(field: "a", value: "new"), FieldValue(field: "b", value: tooBig)],
@@ -73,7 +73,7 @@ final class VaultFieldTests: VaultTestCase {
         }
         let vault = try openVault()
         XCTAssertEqual(try vault.get(subject: "alice", field: "phone", tenant: "acme"), "+1 555 0100")
-        XCTAssertEqual(try vault.listSubjects(tenant: "beta"), ["bob"])
+        XCTAssertEqual(try vault.listSubjects(tenant: "beta").subjects, ["bob"])
         XCTAssertEqual(try vault.listTenants(), [TenantSummary(name: "acme", subjects: 1), TenantSummary(name: "beta", subjects: 1)])
         XCTAssertTrue(try vault.subjectSelfEdit(tenant: "beta"))
         XCTAssertFalse(try vault.subjectSelfEdit(tenant: "acme"))

@@ -15,7 +15,7 @@ final class VaultIsolationTests: VaultTestCase {
         assertVaultError(try vault.delete(subject: "shared@example.com", field: "phone", tenant: "tenant-a")) { $0.isNotFound }
         assertVaultError(try vault.shredSubject("only-b", tenant: "tenant-a")) { $0.isNotFound }
         assertVaultError(try vault.issueToken(subject: "only-b", tenant: "tenant-a")) { $0.isNotFound }
-        XCTAssertEqual(try vault.listSubjects(tenant: "tenant-a"), [])
+        XCTAssertEqual(try vault.listSubjects(tenant: "tenant-a").subjects, [])
 
         // Writes in A with B's subject name create A's own subject and leave B's untouched.
         try vault.set(subject: "shared@example.com", pairs: [FieldValue(field: "phone", value: "A-phone")], tenant: "tenant-a", createSubject: true)
@@ -25,7 +25,7 @@ final class VaultIsolationTests: VaultTestCase {
         XCTAssertEqual(try vault.get(subject: "shared@example.com", field: "phone", tenant: "tenant-b"), "B-phone")
         try vault.setSubjectSelfEdit(tenant: "tenant-a", enabled: true)
         XCTAssertFalse(try vault.subjectSelfEdit(tenant: "tenant-b"))
-        XCTAssertEqual(try vault.listSubjects(tenant: "tenant-b"), ["only-b", "shared@example.com"])
+        XCTAssertEqual(try vault.listSubjects(tenant: "tenant-b").subjects, ["shared@example.com", "only-b"])
     }
 
     func testCiphertextMovedToAnotherFieldSubjectOrTenantFailsToDecrypt() throws {

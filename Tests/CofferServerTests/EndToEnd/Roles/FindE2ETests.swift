@@ -1,19 +1,20 @@
 import Foundation
 import XCTest
 
-/// CONTRACT.md §6 `FIND <field> <value>`: a tenant's exact-match search, sorted, own tenant only.
+/// CONTRACT.md §6 `FIND <field> <value> [<cursor>]`: a tenant's exact-match search, own tenant
+/// only (paging: `ListingE2ETests`).
 final class FindE2ETests: E2ETestCase {
-    func testFindAnswersTheSortedSubjectsWithThatExactValue() throws {
+    func testFindAnswersTheSubjectsWithThatExactValue() throws {
         let server = try startServer()
         let (_, admin) = try makeTenant("acme", on: server)
         try admin.request(words: ["SET", "zoe@example.com", "phone", "+1 555 0100"])
         try admin.request(words: ["SET", "Alice", "phone", "+1 555 0100", "email", "alice@example.com"])
         try admin.request(words: ["SET", "bob", "phone", "+1 555 0199", "fax", "+1 555 0100"])
 
-        assertValue(try admin.request(words: ["FIND", "phone", "+1 555 0100"]), ["Alice", "zoe@example.com"])
-        assertValue(try admin.request(words: ["FIND", "fax", "+1 555 0100"]), ["bob"])
-        assertValue(try admin.request(words: ["FIND", "phone", "+1 555 010"]), [])
-        assertValue(try admin.request(words: ["FIND", "email", "ALICE@example.com"]), [], "case matters")
+        assertLastPage(try admin.request(words: ["FIND", "phone", "+1 555 0100"]), ["Alice", "zoe@example.com"])
+        assertLastPage(try admin.request(words: ["FIND", "fax", "+1 555 0100"]), ["bob"])
+        assertLastPage(try admin.request(words: ["FIND", "phone", "+1 555 010"]), [])
+        assertLastPage(try admin.request(words: ["FIND", "email", "ALICE@example.com"]), [], "case matters")
     }
 
     func testFindStopsFindingAfterEditDeleteAndShred() throws {
@@ -23,8 +24,8 @@ final class FindE2ETests: E2ETestCase {
         try admin.request(words: ["SET", "a", "phone", "43"])
         try admin.request("DEL b phone")
         try admin.request("SUBJECT SHRED c")
-        assertValue(try admin.request("FIND phone 42"), ["d"])
-        assertValue(try admin.request("FIND phone 43"), ["a"])
+        assertLastPage(try admin.request("FIND phone 42"), ["d"])
+        assertLastPage(try admin.request("FIND phone 43"), ["a"])
     }
 
     func testFindNeverCrossesTenants() throws {
@@ -33,8 +34,8 @@ final class FindE2ETests: E2ETestCase {
         let (_, globex) = try makeTenant("globex", on: server)
         try acme.request("SET alice phone 42")
         try globex.request("SET bob phone 42")
-        assertValue(try acme.request("FIND phone 42"), ["alice"])
-        assertValue(try globex.request("FIND phone 42"), ["bob"])
+        assertLastPage(try acme.request("FIND phone 42"), ["alice"])
+        assertLastPage(try globex.request("FIND phone 42"), ["bob"])
     }
 
     func testOnlyATenantAdministratorMayFind() throws {
