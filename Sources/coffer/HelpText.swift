@@ -70,6 +70,8 @@ enum HelpText {
         Usage: coffer rotate master   --token-file OPERATOR_TOKEN [options]
                coffer rotate tenant T --token-file TENANT_T_TOKEN [options]
                coffer rotate data [--tenant T] --token-file TOKEN [options]
+               coffer rotate operator-token --token-file OPERATOR_TOKEN [options]
+               coffer rotate admin-token --token-file TENANT_TOKEN [options]
 
         Key rotation jobs for cron, run against the running server while it serves:
           master   MASTER ROTATE: a new master key version; every tenant key is rewrapped
@@ -78,6 +80,11 @@ enum HelpText {
           data     DATA ROTATE: every value is re-encrypted under a fresh subject data key, as
                    a background job; the command follows it with DATA STATUS until it is done
                    (an operator token rotates every tenant; a tenant token its own tenant)
+          operator-token  OPERATOR ROTATE, admin-token  ADMIN ROTATE: a new token replaces
+                   the one in the token file (written atomically, mode 0600), then a first
+                   AUTH with it retires the old token on the server, without a restart.
+                   Until that AUTH the old token keeps working, so an interrupted run loses
+                   nothing: the file holds the new token, which its next use activates.
         Progress goes to standard error (a bar on a terminal). Exit status: 0 when the job
         finished, 1 when the server refused or the job did not finish, 2 on usage or
         connection errors.

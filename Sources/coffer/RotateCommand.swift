@@ -1,7 +1,8 @@
 import CofferClient
 import Foundation
 
-/// `coffer rotate master|tenant <t>|data [--tenant <t>]`: key rotation jobs for cron.
+/// `coffer rotate master|tenant <t>|data [--tenant <t>]|operator-token|admin-token`: key and
+/// token rotation jobs for cron.
 ///
 /// Talks to the running server with a token read from a file, shows progress (a bar on a
 /// terminal, plain lines otherwise) and exits 0 only when the job finished.
@@ -31,8 +32,12 @@ enum RotateCommand {
             case "data":
                 let poll = Double(parsed.options["--poll-seconds"] ?? "") ?? 1
                 return try rotateData(connection, tenant: tenant, pollSeconds: poll)
+            case "operator-token":
+                return try TokenFileRotation(options: options, line: "OPERATOR ROTATE", label: "operator token").run(connection)
+            case "admin-token":
+                return try TokenFileRotation(options: options, line: "ADMIN ROTATE", label: "tenant administrator token").run(connection)
             default:
-                return Output.usageError("rotate needs master, tenant <name> or data", help: HelpText.rotate)
+                return Output.usageError("rotate needs master, tenant <name>, data, operator-token or admin-token", help: HelpText.rotate)
             }
         } catch {
             Output.err("coffer: \(error)")

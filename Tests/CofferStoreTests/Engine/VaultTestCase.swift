@@ -114,4 +114,5 @@ extension VaultError {
     var isInvalid: Bool { if case .invalid = self { return true } else { return false } }
     var isCrypto: Bool { if case .crypto = self { return true } else { return false } }
     var isKeyFile: Bool { if case .keyFile = self { return true } else { return false } }
+    var isCorrupt: Bool { if case .corrupt = self { return true } else { return false } }
 }
