@@ -7,7 +7,7 @@ struct ConfigurationReader {
 
     func read(_ root: Any, into configuration: inout ServerConfiguration) throws(ConfigurationError) {
         let top = try object(root, at: "")
-        try checkKeys(top, allowed: ["listen", "paths", "tls", "limits", "bootstrap", "audit", "enrollment"], at: "")
+        try checkKeys(top, allowed: ["listen", "paths", "tls", "limits", "bootstrap", "audit", "enrollment", "rotation"], at: "")
         if let listen = try top["listen"].map({ (v) throws(ConfigurationError) in try object(v, at: "listen") }) {
             try checkKeys(listen, allowed: ["host", "port"], at: "listen")
             if let v = listen["host"] { configuration.host = try nonEmptyString(v, at: "listen.host") }
@@ -41,6 +41,10 @@ struct ConfigurationReader {
         if let bootstrap = try top["bootstrap"].map({ (v) throws(ConfigurationError) in try object(v, at: "bootstrap") }) {
             try checkKeys(bootstrap, allowed: ["createMissingKeys"], at: "bootstrap")
             if let v = bootstrap["createMissingKeys"] { configuration.createMissingKeys = try boolean(v, at: "bootstrap.createMissingKeys") }
+        }
+        if let rotation = try top["rotation"].map({ (v) throws(ConfigurationError) in try object(v, at: "rotation") }) {
+            try checkKeys(rotation, allowed: ["tenantKeyDays"], at: "rotation")
+            if let v = rotation["tenantKeyDays"] { configuration.tenantKeyRotationDays = try integer(v, at: "rotation.tenantKeyDays", in: 0...3650) }
         }
         if let enrollment = try top["enrollment"].map({ (v) throws(ConfigurationError) in try object(v, at: "enrollment") }) {
             try checkKeys(enrollment, allowed: ["tokenLifetimeHours"], at: "enrollment")

@@ -26,6 +26,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// How long an enrollment token (`TENANT CREATE`, `TENANT ENROLL`) and a pending
     /// administrator or operator token work before their first use (default a week).
     public var enrollmentTokenLifetimeHours = 168
+    /// Days after which the server rotates a tenant's key itself (0: never; docs/OPERATIONS.md).
+    public var tenantKeyRotationDays = 0
 
     /// The defaults, with relative paths resolved against `baseDirectory` (the config file's directory).
     public init(baseDirectory: String) {

@@ -30,6 +30,9 @@ public final class CofferService: Sendable {
                 auditRetentionSeconds: Int64(configuration.auditRetentionDays) * 86400)
             vaultConfiguration.enrollmentTokenLifetimeSeconds = Int64(configuration.enrollmentTokenLifetimeHours) * 3600
             vaultConfiguration.pendingTokenLifetimeSeconds = vaultConfiguration.enrollmentTokenLifetimeSeconds
+            if configuration.tenantKeyRotationDays > 0 {
+                vaultConfiguration.tenantKeyRotationSeconds = Int64(configuration.tenantKeyRotationDays) * 86400
+            }
             vault = try Vault(configuration: vaultConfiguration)
             let token = try KeyBootstrap.operatorToken(configuration)
             try vault.registerOperatorToken(token)

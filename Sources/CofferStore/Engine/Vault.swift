@@ -39,6 +39,11 @@ public final class Vault: Sendable {
     private let budgetRotations: BudgetRotations
     /// Set by `close()`: background loops stop at their next batch.
     private let closing = Atomic<Bool>(false)
+    /// Seconds after which a tenant key is rotated by the server (nil: only on request).
+    private let rotationPeriod: Int64?
+    /// When the scheduled rotations are checked next (seconds since 1970).
+    private let nextRotationCheck = Atomic<Int64>(0)
+    private let rotationCheckInterval: Int64
 
     /// Opens (creating where allowed) the databases and the master key, and resumes any purge
     /// of shredded tenants that a previous run did not finish.
@@ -68,6 +73,8 @@ public final class Vault: Sendable {
         }
         budgetRotations = due
         pauseBetweenBatches = UInt32(max(0, configuration.reencryptionPauseMilliseconds)) * 1000
+        rotationPeriod = configuration.tenantKeyRotationSeconds
+        rotationCheckInterval = configuration.rotationCheckIntervalSeconds
         schedulePurge()
         resumeUnfinishedRotations()
         scheduleReencryption()
@@ -401,9 +408,32 @@ public final class Vault: Sendable {
         PendingWrite(job: writer.start(groupable: groupable) { core in try core.audited(audit) { try body(core) } }, vault: self)
     }
 
-    /// After a write completed: starts the key rotations its nonce accounting asked for.
+    /// After a write completed: starts the key rotations its nonce accounting asked for, and at
+    /// most hourly the scheduled tenant-key rotations that are due.
     func writeCompleted() {
         if let due = budgetRotations.take() { scheduleBudgetRotations(master: due.master, tenants: due.tenants) }
+        scheduleDueTenantKeyRotations()
+    }
+
+    /// With `tenantKeyRotationSeconds`, every tenant whose current key is older than that is
+    /// rotated in the background: the server itself bounds P (docs/OPERATIONS.md), so nobody
+    /// has to keep tenants' administrator tokens for a cron job.
+    private func scheduleDueTenantKeyRotations() {
+        guard let period = rotationPeriod else { return }
+        let now = VaultCore.now()
+        let next = nextRotationCheck.load(ordering: .relaxed)
+        guard now >= next, nextRotationCheck.compareExchange(expected: next, desired: now + rotationCheckInterval, ordering: .relaxed).exchanged else { return }
+        rotationQueue.async { [self] in
+            do {
+                for tenant in try read({ try $0.tenantsWithKeysOlderThan(now - period) }) where !closing.load(ordering: .relaxed) {
+                    _ = try write { try $0.beginTenantKeyRotation(tenant) }
+                    try finishTenantKeyRotation(tenant)
+                    ServiceLog.info("rotated the key of tenant \(tenant): it was older than the configured rotation period")
+                }
+            } catch {
+                ServiceLog.warning("scheduled tenant key rotation failed: \(error)")
+            }
+        }
     }
 
     /// Queues a write without waiting for it (records of commands that changed nothing); a

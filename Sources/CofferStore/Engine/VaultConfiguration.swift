@@ -23,6 +23,12 @@ public struct VaultConfiguration: Sendable {
     /// Pause between batches of the background re-encryption job, so serving traffic keeps
     /// priority over it.
     public var reencryptionPauseMilliseconds: Int = 2
+    /// When set, the server rotates every tenant key that is older than this many seconds
+    /// (checked at most hourly, after writes); nil: tenant keys rotate only on request or at
+    /// their nonce budget.
+    public var tenantKeyRotationSeconds: Int64?
+    /// How often the scheduled rotations are looked for; tests set 0.
+    var rotationCheckIntervalSeconds: Int64 = 3600
     /// How long an enrollment token of an unclaimed tenant works (default a week).
     public var enrollmentTokenLifetimeSeconds: Int64 = 7 * 86400
     /// How long a pending administrator or operator token works before its first `AUTH`.

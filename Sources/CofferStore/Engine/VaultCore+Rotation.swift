@@ -144,6 +144,14 @@ extension VaultCore {
         truncateWAL(of: keyring)
     }
 
+    /// Tenants whose current key-encryption key was created before `cutoff` (seconds since 1970).
+    func tenantsWithKeysOlderThan(_ cutoff: Int64) throws -> [String] {
+        try keyring.rows("""
+            SELECT t.name FROM tenants t JOIN tenant_keys k ON k.tenant_id = t.id
+            GROUP BY t.id HAVING max(k.created_at) < ? ORDER BY t.name
+            """, cutoff).compactMap { $0.text(0) }
+    }
+
     /// Tenants with more than one key-encryption key: a rotation to finish.
     func tenantsWithUnfinishedKeyRotation() throws -> [String] {
         try keyring.rows("""

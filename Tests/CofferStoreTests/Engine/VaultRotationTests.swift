@@ -193,4 +193,25 @@ final class VaultRotationTests: VaultTestCase {
         try assertAllReadable(vault, tenant: "acme", subjects: 6)
         XCTAssertEqual(try vault.get(subject: "alice", field: "n", tenant: "solo"), "11")
     }
+
+    func testTheServerRotatesTenantKeysOlderThanTheConfiguredPeriodByItself() throws {
+        configuration.tenantKeyRotationSeconds = 7 * 86400
+        configuration.rotationCheckIntervalSeconds = 0
+        let vault = try openVault()
+        for tenant in ["old", "young"] {
+            _ = try vault.createTenant(tenant)
+            try vault.set(subject: "alice", pairs: [FieldValue(field: "phone", value: tenant)], tenant: TenantRef(tenant), createSubject: true)
+        }
+        vault.waitForMaintenance()
+        try rawDatabase("keyring.db").run("""
+            UPDATE tenant_keys SET created_at = created_at - 8 * 86400 WHERE tenant_id = (SELECT id FROM tenants WHERE name = 'old')
+            """)
+        try vault.set(subject: "bob", pairs: [FieldValue(field: "phone", value: "1")], tenant: "young", createSubject: true)
+        vault.waitForMaintenance()
+        let versions = try rawDatabase("keyring.db").rows("""
+            SELECT t.name, k.version FROM tenants t JOIN tenant_keys k ON k.tenant_id = t.id ORDER BY t.name
+            """).map { "\($0.text(0)!) \($0.int64(1)!)" }
+        XCTAssertEqual(versions, ["old 2", "young 1"], "only the key older than the period was rotated, and the old version retired")
+        XCTAssertEqual(try vault.get(subject: "alice", field: "phone", tenant: "old"), "old")
+    }
 }
