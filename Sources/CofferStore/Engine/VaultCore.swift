@@ -95,6 +95,7 @@ final class VaultCore {
         tokenKey = try Self.loadOrCreateTokenKey(keyring: keyring, master: master)
         keyState = KeyState(master: master, dataKeyCacheSize: configuration.dataKeyCacheSize)
         audit = try Self.loadAuditState(keyring: keyring, vault: vault, master: master, keyringPath: configuration.keyringPath)
+        try boundUncountedAuditKeySeals()
         try completeMasterRotation()
         let backfilled = try backfillFindIndex()
         let migrated = try Migrator.userVersion(of: vault) != vaultSchemaBefore
