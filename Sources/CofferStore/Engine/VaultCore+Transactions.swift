@@ -102,7 +102,7 @@ extension VaultCore {
             pendingTruncations.satisfied(database.path)
         } catch {
             if pendingTruncations.request(database.path) {
-                ServiceLog.info("WAL truncation of \(database.path) handed to the background (a reader holds the WAL): \(error)")
+                ServiceLog.info("WAL truncation of \(database.path) handed to the background: \(error)")
             }
         }
     }

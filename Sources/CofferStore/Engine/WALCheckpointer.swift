@@ -29,8 +29,8 @@ import Synchronization
 /// The thread also retries the `TRUNCATE` checkpoints that a reader's snapshot kept the writer
 /// from completing (`WALTruncationRetry`, for the vault and the keyring), off the writer's path.
 final class WALCheckpointer: @unchecked Sendable {
-    // @unchecked Sendable: the connection is opened, used and closed by the checkpointer thread
-    // alone; `worker` is thread-safe; `checkpoints` is atomic.
+    // @unchecked Sendable: the connections are opened, used and closed by the checkpointer
+    // thread alone; `worker`, `lock` and `truncations` are thread-safe; `checkpoints` is atomic.
 
     static let interval: TimeInterval = 0.02
     /// New frames that make a checkpoint worth its two fsyncs: SQLite's own default (1,000
