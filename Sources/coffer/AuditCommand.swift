@@ -34,7 +34,11 @@ enum AuditCommand {
             Output.out("checked \(verification.records) records before it (\(range)\(head))")
             return 1
         }
-        Output.out("audit trail intact: \(verification.records) records verified (\(range)\(head))")
+        // The newest record's seq and MAC: kept elsewhere, they prove this trail's length and
+        // content up to that record against a later rewrite by someone holding the master key.
+        var newest = ""
+        if let seq = verification.lastSeq, let mac = verification.lastMACHex { newest = "; head: record \(seq), MAC \(mac)" }
+        Output.out("audit trail intact: \(verification.records) records verified (\(range)\(head))\(newest)")
         return 0
     }
 }

@@ -221,8 +221,9 @@ enum HelpText {
         record's MAC, no missing sequence number, the start where the newest pruning record puts
         it, and the end at the head kept in the keyring. Opens the databases of paths.data
         directly with the master key under paths.keys (read-only; the server may be running).
-        Prints the number of records checked and the keyring head; keep that line somewhere
-        else to detect a rewrite by someone who holds the master key.
+        Prints the number of records checked, the keyring head, and the newest record's seq and
+        MAC in hex ("head: record N, MAC …"); keep that line somewhere else: record N must keep
+        that MAC, and a rewrite by someone who holds the master key cannot reproduce it.
 
         Exit status: 0 if the trail is intact, 1 if it is not (the first bad record is named),
         2 if it could not be checked (missing files, wrong master key, bad arguments).

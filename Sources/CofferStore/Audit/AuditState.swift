@@ -11,8 +11,8 @@ struct AuditState {
     var recordedHead: AuditHead
     /// Where the head is kept in the keyring.
     let headStore: AuditHeadStore
-    /// Tenants' unwrapped audit keys, by tenant id; dropped by a tenant shred.
-    var tenantKeys: [Int64: AESGCM] = [:]
+    /// Tenants' unwrapped audit keys (every version), by tenant id; dropped by a tenant shred.
+    var tenantKeys: [Int64: TenantAuditKeys] = [:]
     /// When the next retention pruning is due (seconds since 1970).
     var nextPrune: Int64 = 0
     /// A subject shred inside an audited transaction checkpoints the vault WAL after the commit

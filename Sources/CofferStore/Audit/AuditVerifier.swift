@@ -25,7 +25,7 @@ public enum AuditVerifier {
             guard let wrapped = try keyring.row("SELECT wrapped FROM service_keys WHERE name = 'audit'")?.blob(0) else {
                 let records = try vault.row("SELECT count(*) FROM audit")?.int64(0) ?? 0
                 let problem = records > 0 ? AuditProblem(seq: 1, reason: "the keyring holds no audit key, yet the vault holds audit records") : nil
-                return AuditVerification(records: 0, firstSeq: 1, lastSeq: nil, headSeq: nil, problem: problem)
+                return AuditVerification(records: 0, firstSeq: 1, lastSeq: nil, lastMAC: nil, headSeq: nil, problem: problem)
             }
             let key = try HMACSHA256(key: try master.unwrap(wrapped, context: BindingContext.auditKey))
             return try verify(vault: vault, head: try storedHead(keyring), key: key)
@@ -78,7 +78,8 @@ public enum AuditVerifier {
                 problem = AuditProblem(seq: head.seq, reason: "record \(head.seq) differs from the one the keyring's head names")
             }
         }
-        return AuditVerification(records: checker.checked, firstSeq: start.seq, lastSeq: lastSeq >= start.seq ? lastSeq : nil,
-                                 headSeq: head?.seq, problem: problem)
+        let verified = lastSeq >= start.seq
+        return AuditVerification(records: checker.checked, firstSeq: start.seq, lastSeq: verified ? lastSeq : nil,
+                                 lastMAC: verified ? checker.previousMAC : nil, headSeq: head?.seq, problem: problem)
     }
 }

@@ -12,8 +12,9 @@ struct KeyringContents {
         let wrappedIndexKey: [UInt8]
         /// Wrapped key-encryption keys by version.
         let wrappedKeys: [UInt32: [UInt8]]
-        /// The wrapped audit key, which seals the tenant's audit details; created on first use.
-        let wrappedAuditKey: [UInt8]?
+        /// Wrapped audit keys by version, which seal the tenant's audit details; the first is
+        /// created on first use.
+        let wrappedAuditKeys: [UInt32: [UInt8]]
     }
 
     var tenants: [Int64: Tenant] = [:]
@@ -37,19 +38,21 @@ struct KeyringContents {
         }
         try keyring.execute("BEGIN")
         defer { try? keyring.execute("COMMIT") }
-        var wrappedKeys: [Int64: [UInt32: [UInt8]]] = [:]
-        for row in try keyring.rows("SELECT tenant_id, version, wrapped FROM tenant_keys") {
-            guard let tenant = row.int64(0), let version = row.int64(1), let wrapped = row.blob(2),
-                  let version32 = UInt32(exactly: version) else { continue }
-            wrappedKeys[tenant, default: [:]][version32] = wrapped
+        let wrappedKeys = try versionedKeys(keyring, "SELECT tenant_id, version, wrapped FROM tenant_keys")
+        // Schema 5 versions the audit keys; schemas 3 and 4 kept one in `tenants.audit_key`,
+        // which became version 1; older schemas (before the audit trail) have none.
+        let wrappedAuditKeys: [Int64: [UInt32: [UInt8]]]
+        if try keyring.row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'tenant_audit_keys'")?.int64(0) == 1 {
+            wrappedAuditKeys = try versionedKeys(keyring, "SELECT tenant_id, version, wrapped FROM tenant_audit_keys")
+        } else if try keyring.rows("PRAGMA table_info(tenants)").contains(where: { $0.text(1) == "audit_key" }) {
+            wrappedAuditKeys = try versionedKeys(keyring, "SELECT id, 1, audit_key FROM tenants WHERE audit_key IS NOT NULL")
+        } else {
+            wrappedAuditKeys = [:]
         }
-        // Older schemas (before the audit trail) have no audit key column and no audit head.
-        let hasAuditKeys = try keyring.rows("PRAGMA table_info(tenants)").contains { $0.text(1) == "audit_key" }
-        let sql = hasAuditKeys ? "SELECT id, name, index_key, audit_key FROM tenants" : "SELECT id, name, index_key, NULL FROM tenants"
-        for row in try keyring.rows(sql) {
+        for row in try keyring.rows("SELECT id, name, index_key FROM tenants") {
             guard let id = row.int64(0), let name = row.text(1) else { continue }
             contents.tenants[id] = Tenant(id: id, name: name, wrappedIndexKey: row.blob(2) ?? [], wrappedKeys: wrappedKeys[id] ?? [:],
-                                          wrappedAuditKey: row.blob(3))
+                                          wrappedAuditKeys: wrappedAuditKeys[id] ?? [:])
         }
         if try keyring.row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_head'")?.int64(0) == 1 {
             contents.auditHeadSeq = try keyring.row("SELECT seq FROM audit_head WHERE id = 1")?.int64(0)
@@ -60,6 +63,16 @@ struct KeyringContents {
         let sequence = try keyring.row("SELECT seq FROM sqlite_sequence WHERE name = 'tenants'")?.int64(0) ?? 0
         contents.highestTenantID = max(sequence, contents.tenants.keys.max() ?? 0)
         return contents
+    }
+
+    /// Wrapped keys by tenant id and version, from a query that selects those three columns.
+    private static func versionedKeys(_ keyring: Database, _ sql: String) throws(SQLiteError) -> [Int64: [UInt32: [UInt8]]] {
+        var keys: [Int64: [UInt32: [UInt8]]] = [:]
+        for row in try keyring.rows(sql) {
+            guard let tenant = row.int64(0), let version = row.int64(1).flatMap(UInt32.init(exactly:)), let wrapped = row.blob(2) else { continue }
+            keys[tenant, default: [:]][version] = wrapped
+        }
+        return keys
     }
 
     /// Whether a vault row of tenant `id` can be read with this keyring.
@@ -83,7 +96,9 @@ struct KeyringContents {
         var all: [(String, [UInt8])] = wrappedServiceKeys.sorted { $0.key < $1.key }.map { ("service key \($0.key)", $0.value) }
         for tenant in tenants.values.sorted(by: { $0.id < $1.id }) {
             all.append(("index key of tenant \(tenant.name)", tenant.wrappedIndexKey))
-            if let audit = tenant.wrappedAuditKey { all.append(("audit key of tenant \(tenant.name)", audit)) }
+            for (version, wrapped) in tenant.wrappedAuditKeys.sorted(by: { $0.key < $1.key }) {
+                all.append(("audit key version \(version) of tenant \(tenant.name)", wrapped))
+            }
             for (version, wrapped) in tenant.wrappedKeys.sorted(by: { $0.key < $1.key }) {
                 all.append(("key-encryption key version \(version) of tenant \(tenant.name)", wrapped))
             }

@@ -1,7 +1,7 @@
 import CofferCrypto
 
 /// Unwraps everything a keyring holds under the master key, the way the engine does (service
-/// keys, and each tenant's key-encryption keys, index key and audit key), and reports each key
+/// keys, and each tenant's key-encryption keys, index key and audit keys), and reports each key
 /// that does not unwrap.
 ///
 /// The contexts are the engine's own (`BindingContext`), so a key that unwraps here unwraps in
@@ -45,9 +45,9 @@ enum VerificationKeys {
                 report.problem("tenant \(tenant.name): the index key does not unwrap under the master key file")
                 continue
             }
-            if let wrapped = tenant.wrappedAuditKey,
-               (try? master.unwrap(wrapped, context: BindingContext.tenantAuditKey(tenant: tenant.id))) == nil {
-                report.problem("tenant \(tenant.name): the audit key does not unwrap under the master key file")
+            for (version, wrapped) in tenant.wrappedAuditKeys.sorted(by: { $0.key < $1.key })
+            where (try? master.unwrap(wrapped, context: BindingContext.tenantAuditKey(tenant: tenant.id, version: version))) == nil {
+                report.problem("tenant \(tenant.name): audit key version \(version) does not unwrap under the master key file")
             }
             if complete {
                 unwrapped[tenant.id] = TenantKeys(tenantID: tenant.id, name: tenant.name, keyEncryptionKeys: keys, index: index)

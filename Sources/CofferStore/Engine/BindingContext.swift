@@ -53,9 +53,13 @@ enum BindingContext {
     /// The service's audit key (the MAC key of the audit chain), wrapped under the master key.
     static let auditKey: [UInt8] = label("coffer/audit-key")
 
-    /// A tenant's audit key (seals its audit details), wrapped under the master key.
-    static func tenantAuditKey(tenant: Int64) -> [UInt8] {
-        label("coffer/tenant-audit-key") + int(tenant)
+    /// A version of a tenant's audit key (seals its audit details), wrapped under the master key.
+    /// Version 1 keeps the context audit keys had before they were versioned (keyring schema 5),
+    /// so the keys wrapped then unwrap as they are; every later version appends its number. The
+    /// two forms differ in length, so no version's context equals another's.
+    static func tenantAuditKey(tenant: Int64, version: UInt32) -> [UInt8] {
+        let unversioned = label("coffer/tenant-audit-key") + int(tenant)
+        return version == 1 ? unversioned : unversioned + int(Int64(version))
     }
 
     /// The detail of one audit record, sealed under its tenant's audit key.

@@ -97,6 +97,26 @@ enum Schema {
             ALTER TABLE tenant_keys_v4 RENAME TO tenant_keys;
             CREATE INDEX credentials_by_tenant ON credentials(tenant_id);
             """),
+        // Tenant audit keys get versions and a nonce budget (issue 12): details are sealed under
+        // the newest version, each envelope names the version it was sealed under, and a new
+        // version is added when the newest reaches its budget. A version stays while a record
+        // still needs it (until retention prunes its records, or the tenant is shredded).
+        Migration(version: 5, sql: """
+            CREATE TABLE tenant_audit_keys (
+                tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                version INTEGER NOT NULL,
+                wrapped BLOB NOT NULL,                  -- wrapped under the master key
+                seals INTEGER DEFAULT 0,                -- details sealed under it, reserved ahead (SealBudget); NULL: not counted yet
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, version)
+            ) WITHOUT ROWID;
+            -- The unversioned key becomes version 1, the version its records' envelopes name,
+            -- with the wrapping it has. Its seals were never counted: the engine bounds them at
+            -- the next start (VaultCore.boundUncountedAuditKeySeals).
+            INSERT INTO tenant_audit_keys (tenant_id, version, wrapped, seals, created_at)
+                SELECT id, 1, audit_key, NULL, created_at FROM tenants WHERE audit_key IS NOT NULL;
+            ALTER TABLE tenants DROP COLUMN audit_key;
+            """),
     ]
 
     static let vault: [Migration] = [

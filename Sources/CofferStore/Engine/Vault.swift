@@ -23,7 +23,8 @@ import Glibc
 public final class Vault: Sendable {
     private let writer: WriteQueue
     private let readers: ReaderPool
-    /// Checkpoints the vault WAL beside the writer (nil if the writer has no WAL monitor).
+    /// Checkpoints the vault WAL beside the writer and retries WAL truncations a reader held up
+    /// (nil if the writer has no WAL monitor).
     private let checkpointer: WALCheckpointer?
     private let keyState: KeyState
     private let tokenKey: HMACSHA256
@@ -61,7 +62,9 @@ public final class Vault: Sendable {
         // Readers copy what they share before the writer thread takes the core over; their
         // connections are opened lazily, after the writer has migrated the schema.
         let readerSource = ReaderSource(writer: core)
-        checkpointer = core.walMonitor.map { WALCheckpointer(path: configuration.vaultPath, monitor: $0, lock: core.vaultCheckpointLock) }
+        checkpointer = core.walMonitor.map {
+            WALCheckpointer(path: configuration.vaultPath, monitor: $0, lock: core.vaultCheckpointLock, truncations: core.pendingTruncations)
+        }
         readers = ReaderPool(maximumReaders: configuration.maximumReaders) { try readerSource.makeReader() }
         let due = BudgetRotations()
         writer = WriteQueue(core: core) { core in

@@ -39,14 +39,14 @@ extension VaultCore {
     /// The tenant's own records, newest first, with their details decrypted.
     func auditTrail(tenant name: TenantRef, limit: Int) throws -> [AuditEntry] {
         let tenant = try tenant(name).keys
-        let key = try tenantAuditKey(tenant.tenantID, create: false)
+        let keys = try tenantAuditKeys(tenant.tenantID, create: false)
         return try vault.rows("SELECT seq, time, actor, action, result, detail FROM audit WHERE tenant_id = ? ORDER BY seq DESC LIMIT ?",
                               tenant.tenantID, limit).compactMap { row in
             guard let seq = row.int64(0), let time = row.int64(1), let actor = row.text(2), let action = row.text(3),
                   let result = row.text(4) else { return nil }
             var detail = AuditDetail(subject: nil, fields: [], actorSubject: nil)
             if let sealed = row.blob(5) {
-                if let key, let opened = openAuditDetail(sealed, tenant: tenant.tenantID, seq: seq, key: key) {
+                if let keys, let opened = openAuditDetail(sealed, tenant: tenant.tenantID, seq: seq, keys: keys) {
                     detail = opened
                 } else {
                     ServiceLog.warning("audit record \(seq) has a detail that does not open; run coffer audit verify")
@@ -89,9 +89,7 @@ extension VaultCore {
         }
         var sealed: [UInt8]?
         if let tenantID, !detail.isEmpty {
-            guard let key = try tenantAuditKey(tenantID, create: true) else { throw VaultError.notFound(.tenant) }
-            sealed = try Envelope.seal(detail.encoded(), using: key, keyVersion: 1,
-                                       context: BindingContext.auditDetail(tenant: tenantID, seq: seq))
+            sealed = try sealAuditDetail(detail, tenant: tenantID, seq: seq)
         }
         return try insertAuditRecord(AuditRecord(seq: seq, time: time ?? auditNow(), tenantID: tenantID, tenant: tenantName, actor: role,
                                                  actorHash: actorHash, action: event.action, result: result, detail: sealed))
@@ -117,34 +115,5 @@ extension VaultCore {
             ServiceLog.warning("could not record the audit head in the keyring: \(error)")
         }
         pruneAuditIfDue()
-    }
-
-    // MARK: Tenant audit keys
-
-    /// The tenant's audit key; created (and stored wrapped under the master key) on first use
-    /// when `create` is set. Nil when the tenant is gone, or has none and `create` is not set.
-    func tenantAuditKey(_ tenantID: Int64, create: Bool) throws -> AESGCM? {
-        if let key = audit.tenantKeys[tenantID] { return key }
-        guard let row = try keyring.row("SELECT audit_key FROM tenants WHERE id = ?", tenantID) else { return nil }
-        let key: SymmetricKey
-        if let wrapped = row.blob(0) {
-            key = try master.unwrap(wrapped, context: BindingContext.tenantAuditKey(tenant: tenantID))
-        } else if create {
-            key = try SymmetricKey.random()
-            try keyring.run("UPDATE tenants SET audit_key = ? WHERE id = ?",
-                            try master.wrap(key, context: BindingContext.tenantAuditKey(tenant: tenantID)), tenantID)
-        } else {
-            return nil
-        }
-        let cipher = try AESGCM(key: key)
-        audit.tenantKeys[tenantID] = cipher
-        return cipher
-    }
-
-    private func openAuditDetail(_ sealed: [UInt8], tenant: Int64, seq: Int64, key: AESGCM) -> AuditDetail? {
-        guard let opened = try? Envelope.open(sealed, context: BindingContext.auditDetail(tenant: tenant, seq: seq), cipher: { _ in key }) else {
-            return nil
-        }
-        return AuditDetail.decode(opened.withUnsafeBytes { Array($0) })
     }
 }

@@ -60,6 +60,9 @@ extension VaultCore {
             audit.head = head
             try audit.headStore.write(head)
             ServiceLog.info("audit retention: pruned \(deleted) records older than the retention period")
+            do { try retireUnneededAuditKeys() } catch {
+                ServiceLog.warning("audit retention: retiring the audit keys no kept record needs failed (tried again at the next pruning): \(error)")
+            }
         }
         return deleted
     }

@@ -51,11 +51,12 @@ extension VaultCore {
                 try keyring.run("UPDATE tenants SET index_key = ? WHERE id = ?",
                                 try wrapUnderMaster(try master.unwrap(wrapped, context: context), context: context), tenant)
             }
-            for row in try keyring.rows("SELECT id, audit_key FROM tenants WHERE audit_key IS NOT NULL") {
-                guard let tenant = row.int64(0), let wrapped = row.blob(1), try Envelope.keyVersion(of: wrapped) != current else { continue }
-                let context = BindingContext.tenantAuditKey(tenant: tenant)
-                try keyring.run("UPDATE tenants SET audit_key = ? WHERE id = ?",
-                                try wrapUnderMaster(try master.unwrap(wrapped, context: context), context: context), tenant)
+            for row in try keyring.rows("SELECT tenant_id, version, wrapped FROM tenant_audit_keys") {
+                guard let tenant = row.int64(0), let version = row.int64(1).flatMap(UInt32.init(exactly:)), let wrapped = row.blob(2),
+                      try Envelope.keyVersion(of: wrapped) != current else { continue }
+                let context = BindingContext.tenantAuditKey(tenant: tenant, version: version)
+                try keyring.run("UPDATE tenant_audit_keys SET wrapped = ? WHERE tenant_id = ? AND version = ?",
+                                try wrapUnderMaster(try master.unwrap(wrapped, context: context), context: context), tenant, Int64(version))
             }
             for row in try keyring.rows("SELECT name, wrapped FROM service_keys") {
                 guard let name = row.text(0), let wrapped = row.blob(1), try Envelope.keyVersion(of: wrapped) != current else { continue }

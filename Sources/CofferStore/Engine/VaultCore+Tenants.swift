@@ -25,9 +25,11 @@ extension VaultCore {
         try keyring.transaction {
             try keyring.run("DELETE FROM tenant_keys WHERE tenant_id = ?", id)
             try keyring.run("DELETE FROM credentials WHERE tenant_id = ?", id)
+            try keyring.run("DELETE FROM tenant_audit_keys WHERE tenant_id = ?", id)
             try keyring.run("DELETE FROM tenants WHERE id = ?", id)
         }
         sealBudget.counters[id] = nil
+        sealBudget.auditKeys[id] = nil
         audit.tenantKeys[id] = nil
         let detached = keyState.shredTenant(name, id: id)
         // secure_delete zeroed the pages; the checkpoint removes the old copies from the WAL.

@@ -47,7 +47,6 @@ extension VaultCore {
             audit.checkpointVaultAfterCommit = false
             truncateWAL(of: vault)
         }
-        retryPendingTruncations()
     }
 
     /// After the outermost vault transaction failed (its own, or a group's).
@@ -88,29 +87,23 @@ extension VaultCore {
 
     /// Truncates a database's WAL after a shred, a rotation or a purge, so that the page images
     /// of deleted keys leave the disk (secure_delete has already zeroed them in the database
-    /// file). The change itself is committed: if a long reader (a backup, `coffer verify`)
-    /// keeps the truncation from completing, it is logged and retried after the next commits
-    /// rather than reported as a failure of a command that succeeded.
+    /// file). The change itself is committed, so this never fails the command, and it never
+    /// waits: if a reader (a backup, `coffer verify`) holds a snapshot that the truncation would
+    /// take away, the truncation is handed to the checkpointer thread, which retries it until
+    /// the reader has let go (`WALTruncationRetry`). Waiting here would hold the writer, and every
+    /// command behind it, for the busy timeout.
     func truncateWAL(of database: Database) {
         do {
             if database === vault {
-                try vaultCheckpointLock.withLock { () throws(SQLiteError) in try database.checkpointTruncate() }
+                try vaultCheckpointLock.withLock { () throws(SQLiteError) in try database.checkpointTruncateWithoutWaiting() }
             } else {
-                try database.checkpointTruncate()
+                try database.checkpointTruncateWithoutWaiting()
             }
-            pendingTruncations.remove(database.path)
+            pendingTruncations.satisfied(database.path)
         } catch {
-            if pendingTruncations.insert(database.path).inserted {
-                ServiceLog.warning("WAL truncation of \(database.path) deferred: \(error)")
+            if pendingTruncations.request(database.path) {
+                ServiceLog.info("WAL truncation of \(database.path) handed to the background: \(error)")
             }
-        }
-    }
-
-    /// Retries the WAL truncations that a reader kept from completing.
-    func retryPendingTruncations() {
-        guard !pendingTruncations.isEmpty else { return }
-        for database in [vault, keyring] where pendingTruncations.contains(database.path) {
-            truncateWAL(of: database)
         }
     }
 }

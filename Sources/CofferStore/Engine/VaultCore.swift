@@ -45,8 +45,8 @@ final class VaultCore {
     /// without waiting, and a shred must not leave its deleted pages in the WAL for that.
     let vaultCheckpointLock = PlainLock()
 
-    /// Databases whose WAL truncation a long reader kept from completing (writer only).
-    var pendingTruncations: Set<String> = []
+    /// WAL truncations a reader kept from completing, retried by the checkpointer thread.
+    let pendingTruncations = PendingTruncations()
 
     typealias TenantEntry = KeyState.TenantEntry
 
@@ -101,6 +101,7 @@ final class VaultCore {
         authorityKey = try Self.loadOrCreateServiceKey("authority", keyring: keyring, master: master)
         keyState = KeyState(master: master, dataKeyCacheSize: configuration.dataKeyCacheSize)
         audit = try Self.loadAuditState(keyring: keyring, vault: vault, master: master, keyringPath: configuration.keyringPath)
+        try boundUncountedAuditKeySeals()
         try completeMasterRotation()
         if keyringSchemaBefore > 0 && keyringSchemaBefore < 4 { try bindRowsCarriedOverFromProtocol1() }
         try rebindProtocol1Tenants()
@@ -113,12 +114,9 @@ final class VaultCore {
     /// SQLite reuses a WAL file without ever shrinking it. This empties it if it can at once; if
     /// a reader holds it (a backup running while the server starts), the WAL keeps its size and
     /// is reused, which costs disk but no correctness. Never waits, and is not retried: it is not
-    /// a shred's secure deletion (`truncateWAL`), and a retry after every commit would make each
-    /// one wait for that reader.
+    /// a shred's secure deletion (`truncateWAL`).
     private func emptyWALAfterMigration() {
-        vault.setBusyTimeout(milliseconds: 0)
-        defer { vault.setBusyTimeout(milliseconds: Database.defaultBusyTimeoutMilliseconds) }
-        do { try vault.checkpointTruncate() } catch {
+        do { try vault.checkpointTruncateWithoutWaiting() } catch {
             ServiceLog.info("the WAL grown by the schema migration stays on disk until the next shred: \(error)")
         }
     }

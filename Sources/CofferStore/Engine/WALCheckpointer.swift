@@ -25,9 +25,12 @@ import Synchronization
 /// that fails (a full disk, an I/O error) is logged once and retried at the next interval. A
 /// shred's `TRUNCATE` checkpoint waits for a checkpoint of this thread to finish (`lock`)
 /// instead of failing with SQLITE_BUSY.
+///
+/// The thread also retries the `TRUNCATE` checkpoints that a reader's snapshot kept the writer
+/// from completing (`WALTruncationRetry`, for the vault and the keyring), off the writer's path.
 final class WALCheckpointer: @unchecked Sendable {
-    // @unchecked Sendable: the connection is opened, used and closed by the checkpointer thread
-    // alone; `worker` is thread-safe; `checkpoints` is atomic.
+    // @unchecked Sendable: the connections are opened, used and closed by the checkpointer
+    // thread alone; `worker`, `lock` and `truncations` are thread-safe; `checkpoints` is atomic.
 
     static let interval: TimeInterval = 0.02
     /// New frames that make a checkpoint worth its two fsyncs: SQLite's own default (1,000
@@ -41,16 +44,20 @@ final class WALCheckpointer: @unchecked Sendable {
     private let monitor: WALMonitor
     /// Shared with the writer's `TRUNCATE` checkpoints (`VaultCore.vaultCheckpointLock`).
     private let lock: PlainLock
+    /// The truncations to retry (`VaultCore.pendingTruncations`).
+    private let truncations: PendingTruncations
     private let worker = WorkerThread()
     /// Checkpoints run so far (for tests and benchmarks).
     let checkpoints = Atomic<Int>(0)
 
     /// Starts checkpointing the WAL of the database at `path` (which must exist, in WAL mode),
-    /// whose writer connection reports to `monitor`; each checkpoint holds `lock`.
-    init(path: String, monitor: WALMonitor, lock: PlainLock) {
+    /// whose writer connection reports to `monitor`, and retrying `truncations`; each
+    /// checkpoint holds `lock`.
+    init(path: String, monitor: WALMonitor, lock: PlainLock, truncations: PendingTruncations) {
         self.path = path
         self.monitor = monitor
         self.lock = lock
+        self.truncations = truncations
         worker.start(name: "coffer-checkpointer") { [self] in run() }
     }
 
@@ -64,12 +71,14 @@ final class WALCheckpointer: @unchecked Sendable {
         do {
             database = try Database(path: path)
         } catch {
-            ServiceLog.warning("background WAL checkpoints are off, the writer checkpoints instead: \(error)")
+            ServiceLog.warning("background WAL checkpoints and truncation retries are off, the writer checkpoints instead: \(error)")
             return
         }
+        var retry = WALTruncationRetry(pending: truncations, connection: database)
         var framesAtLastCheckpoint = 0
         var lastFailure: String?
         while waitForInterval() {
+            retry.run(lock: lock)
             let frames = monitor.frames
             if frames < framesAtLastCheckpoint { framesAtLastCheckpoint = 0 }  // the WAL started over
             guard frames - framesAtLastCheckpoint >= Self.thresholdFrames else { continue }

@@ -1,5 +1,6 @@
-/// Counts the encryptions of tenant key-encryption keys and of subject data keys, so that a key
-/// is rotated well before the random-nonce limit of AES-GCM (2^32 encryptions under one key).
+/// Counts the encryptions of tenant key-encryption keys, subject data keys and tenant audit keys,
+/// so that a key is rotated well before the random-nonce limit of AES-GCM (2^32 encryptions
+/// under one key).
 ///
 /// Counting every seal in the database would cost a write per new subject, and a data-key row
 /// rewritten by every `SET` (one more random page in each group commit). Instead the count is
@@ -41,4 +42,6 @@ struct SealBudget {
     var counters: [Int64: Counter] = [:]
     /// The subject's current data-key counter, by subject id.
     var dataKeys: [Int64: Counter] = [:]
+    /// The tenant's current audit-key counter, by tenant id.
+    var auditKeys: [Int64: Counter] = [:]
 }

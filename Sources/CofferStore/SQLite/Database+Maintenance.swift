@@ -26,6 +26,16 @@ extension Database {
         }
     }
 
+    /// `checkpointTruncate()` without waiting for other connections: SQLITE_BUSY at once while a
+    /// writer holds the database or a reader holds a snapshot the truncation would take away.
+    /// (With a busy timeout, a `TRUNCATE` checkpoint waits for such a reader while holding the
+    /// write lock, so every writer waits with it.)
+    public func checkpointTruncateWithoutWaiting() throws(SQLiteError) {
+        setBusyTimeout(milliseconds: 0)
+        defer { setBusyTimeout(milliseconds: Self.defaultBusyTimeoutMilliseconds) }
+        try checkpointTruncate()
+    }
+
     /// Copies as many WAL frames into the database file as it can without waiting for anyone
     /// (`wal_checkpoint(PASSIVE)`): the writer and the readers go on meanwhile. Returns the
     /// frames in the WAL and how many of them are now in the database file.

@@ -10,8 +10,8 @@ import CCofferShims
 ///
 /// Every connection runs with `secure_delete=ON` (deleted content is overwritten, not left on free
 /// pages), `synchronous=FULL` (a commit is on disk when it returns), `foreign_keys=ON`,
-/// `trusted_schema=OFF`, a 5 s busy timeout, extended result codes, and, for read-write
-/// connections to a file, the WAL journal.
+/// `trusted_schema=OFF`, `temp_store=MEMORY` (no temporary file), a 5 s busy timeout, extended
+/// result codes, and, for read-write connections to a file, the WAL journal.
 public final class Database {
     /// How to open the file.
     public enum Mode: Sendable {
@@ -79,6 +79,14 @@ public final class Database {
             throw SQLiteError.misuse("PRAGMA secure_delete could not be enabled", code: SQLITE_ERROR)
         }
         try execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;")
+        // Statement and savepoint journals (a purge's pre-delete page images), sorts and
+        // temporary tables stay in memory: a temporary file would keep copies of deleted pages
+        // (wrapped keys, sealed values) that secure_delete and the WAL truncation never reach.
+        // Checked, not assumed: a build with SQLITE_TEMP_STORE=0 ignores the pragma.
+        try execute("PRAGMA temp_store = MEMORY")
+        guard try row("PRAGMA temp_store")?.int64(0) == 2 else {
+            throw SQLiteError.misuse("PRAGMA temp_store could not be set to MEMORY", code: SQLITE_ERROR)
+        }
         if writableFile {
             let journalMode = try row("PRAGMA journal_mode = WAL")?.text(0)
             guard journalMode?.lowercased() == "wal" else {

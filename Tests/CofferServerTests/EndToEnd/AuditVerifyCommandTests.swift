@@ -24,6 +24,29 @@ final class AuditVerifyCommandTests: E2ETestCase {
         XCTAssertEqual(AuditCommand.run(["verify", "--config", config]), 1)
     }
 
+    /// The success line names the newest record and its MAC: archived elsewhere, it pins the
+    /// trail's length and content up to that record, which a later rewrite cannot reproduce.
+    func testTheExecutablePrintsTheHeadSeqAndItsMACOnTheSuccessLine() throws {
+        let server = try startServer()
+        let (_, admin) = try makeTenant("acme", on: server)
+        for i in 0..<3 { try admin.request("SET s\(i) phone \(i)") }
+        let config = try configFile(for: server)
+
+        let result = try E2EExecutable.run(["audit", "verify", "--config", config])
+
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let keyring = try CofferStoreTestAccess.database(server.configuration.dataDirectory + "/keyring.db")
+        let stored = try XCTUnwrap(keyring.row("SELECT seq, mac FROM audit_head WHERE id = 1"))
+        let seq = try XCTUnwrap(stored.int64(0))
+        let mac = try XCTUnwrap(stored.blob(1)).map { String(format: "%02x", $0) }.joined()
+        XCTAssertEqual(mac.count, 64)
+        let line = try XCTUnwrap(result.stdout.split(separator: "\n").first { $0.hasPrefix("audit trail intact") })
+        XCTAssertTrue(line.hasSuffix("head: record \(seq), MAC \(mac)"), "the printed head is the keyring's: \(line)")
+        let vault = try CofferStoreTestAccess.database(server.configuration.dataDirectory + "/vault.db")
+        let record = try XCTUnwrap(vault.row("SELECT mac FROM audit WHERE seq = ?", seq)?.blob(0))
+        XCTAssertEqual(record.map { String(format: "%02x", $0) }.joined(), mac, "and the chain's record of that seq")
+    }
+
     func testVerifyExitsTwoWhenItCannotCheck() throws {
         let server = try startServer()
         let config = try configFile(for: server)

@@ -1,23 +1,13 @@
-import Synchronization
 import XCTest
 @testable import CofferStore
 
 /// Retention: old records are pruned behind a pruning record, and the rest still verifies.
 final class AuditRetentionTests: AuditTestCase {
-    /// A clock the test moves forward; the vault's audit records carry its time.
-    private final class TestClock: Sendable {
-        let seconds = Atomic<Int64>(1_800_000_000)
-        func advance(by delta: Int64) { seconds.add(delta, ordering: .relaxed) }
-        var now: Int64 { seconds.load(ordering: .relaxed) }
-    }
-
-    private let clock = TestClock()
+    private let clock = AuditTestClock()
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        let clock = self.clock
-        configuration.auditClock = { clock.now }
-        configuration.auditRetentionSeconds = 1_000_000  // never due by itself unless a test says so
+        clock.drive(&configuration!)
     }
 
     /// Records 1...8 at the start time, then 9 and 10 a day later.

@@ -1,5 +1,20 @@
+import Synchronization
 import XCTest
 @testable import CofferStore
+
+/// A clock a test moves forward; the vault's audit records carry its time.
+final class AuditTestClock: Sendable {
+    let seconds = Atomic<Int64>(1_800_000_000)
+    func advance(by delta: Int64) { seconds.add(delta, ordering: .relaxed) }
+    var now: Int64 { seconds.load(ordering: .relaxed) }
+
+    /// Makes `configuration`'s audit trail run on this clock, with a retention that never
+    /// prunes by itself unless a test says so.
+    func drive(_ configuration: inout VaultConfiguration) {
+        configuration.auditClock = { [self] in now }
+        configuration.auditRetentionSeconds = 1_000_000
+    }
+}
 
 /// A vault with an audit trail of known shape, and helpers to tamper with it and verify it.
 class AuditTestCase: VaultTestCase {

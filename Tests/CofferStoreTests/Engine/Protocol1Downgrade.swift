@@ -3,7 +3,7 @@ import Foundation
 import CofferCrypto
 
 /// Turns a closed vault's files back into what protocol 1 wrote (vault schema 6, keyring
-/// schema 3): data keys and values under the contexts without the lookup digest, subject token
+/// schema 3; tenant audit keys with only their version 1, which keeps protocol 1's wrapping): data keys and values under the contexts without the lookup digest, subject token
 /// digests without their MAC, and the administrator token digest in the tenant row. Tests of the
 /// upgrade open the result with today's engine.
 enum Protocol1Downgrade {
@@ -55,13 +55,15 @@ enum Protocol1Downgrade {
                 index_key BLOB NOT NULL, subject_self_edit INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, audit_key BLOB);
             INSERT INTO tenants_v3 (id, name, admin_token, index_key, subject_self_edit, created_at, audit_key)
                 SELECT t.id, t.name, coalesce((SELECT c.digest FROM credentials c WHERE c.tenant_id = t.id AND c.role = 'tenant' LIMIT 1), randomblob(32)),
-                       t.index_key, t.subject_self_edit, t.created_at, t.audit_key FROM tenants t;
+                       t.index_key, t.subject_self_edit, t.created_at,
+                       (SELECT a.wrapped FROM tenant_audit_keys a WHERE a.tenant_id = t.id AND a.version = 1) FROM tenants t;
             CREATE TABLE tenant_keys_v3 (
                 tenant_id INTEGER NOT NULL REFERENCES tenants_v3(id) ON DELETE CASCADE, version INTEGER NOT NULL,
                 wrapped BLOB NOT NULL, created_at INTEGER NOT NULL, seals INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (tenant_id, version)) WITHOUT ROWID;
             INSERT INTO tenant_keys_v3 SELECT tenant_id, version, wrapped, created_at, seals FROM tenant_keys;
             DROP TABLE credentials;
+            DROP TABLE tenant_audit_keys;
             DROP TABLE tenant_keys;
             DROP TABLE tenants;
             ALTER TABLE tenants_v3 RENAME TO tenants;

@@ -96,7 +96,7 @@ final class VaultAuditTests: AuditTestCase {
     func testATenantShredMakesItsAuditDetailsUnreadableWhileTheChainVerifies() throws {
         let vault = try populatedTrail()
         let tenantID = try rawDatabase("keyring.db").row("SELECT id FROM tenants WHERE name = 'acme'")!.int64(0)!
-        let wrappedAuditKey = try rawDatabase("keyring.db").row("SELECT audit_key FROM tenants WHERE id = ?", tenantID)!.blob(0)!
+        let wrappedAuditKey = try rawDatabase("keyring.db").row("SELECT wrapped FROM tenant_audit_keys WHERE tenant_id = ?", tenantID)!.blob(0)!
         XCTAssertFalse(filesContaining(wrappedAuditKey, in: databaseFiles()).isEmpty, "control")
 
         try vault.shredTenant("acme", audit: AuditEvent(actor: .tenant("acme"), action: "TENANT SHRED"))

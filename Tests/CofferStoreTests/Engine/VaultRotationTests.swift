@@ -85,7 +85,7 @@ final class VaultRotationTests: VaultTestCase {
 
         vault.recordAudit(AuditEvent(actor: .tenant("acme"), action: "GET", subject: "acme-1@example.com", fields: ["phone"]))
         vault.waitForQueuedWrites()
-        let oldAuditKeys = try keyring.rows("SELECT audit_key FROM tenants WHERE audit_key IS NOT NULL").compactMap { $0.blob(0) }
+        let oldAuditKeys = try keyring.rows("SELECT wrapped FROM tenant_audit_keys").compactMap { $0.blob(0) }
             + (try keyring.rows("SELECT wrapped FROM service_keys").compactMap { $0.blob(0) })
         XCTAssertEqual(oldAuditKeys.count, 4, "tenant audit key, token key, authority key and audit chain key")
         _ = try vault.rotateMasterKey()

@@ -97,22 +97,69 @@ final class VaultShredTests: VaultTestCase {
         XCTAssertEqual(try rawDatabase("vault.db").row("SELECT count(*) FROM subjects")?.int64(0), 0)
     }
 
-    func testAShredThatALongReaderKeepsFromTruncatingTheWALStillSucceedsAndTruncatesLater() throws {
+    /// A reader (a backup, say) holds a snapshot, so SQLite cannot truncate the WAL: the shred
+    /// still answers at once, later commits do not wait either (the busy timeout is 5 s), and the
+    /// truncation runs in the background as soon as the reader lets go, with no commit needed.
+    func testAShredBehindAReadersSnapshotAnswersAtOnceAndTheWALIsTruncatedWhenTheReaderLetsGo() throws {
         let vault = try openVault()
         _ = try vault.createTenant("acme")
         try populate(vault, tenant: "acme", subjects: 3)
-        let raw = try rawDatabase("vault.db")
-        let wrappedKey = try raw.row("SELECT wrapped FROM data_keys ORDER BY subject_id LIMIT 1")!.blob(0)!
-        // A reader (a backup, say) holds a snapshot: the WAL cannot be truncated meanwhile.
-        let reader = try rawDatabase("vault.db")
-        try reader.execute("BEGIN")
-        _ = try reader.rows("SELECT count(*) FROM fields")
+        let wrappedKey = try rawDatabase("vault.db").row("SELECT wrapped FROM data_keys ORDER BY subject_id LIMIT 1")!.blob(0)!
+        let reader = try holdSnapshot(of: "vault.db")
 
-        XCTAssertNoThrow(try vault.shredSubject("acme-user0@example.com", tenant: "acme"), "the shred committed: it succeeds")
+        try assertQuick(try vault.shredSubject("acme-user0@example.com", tenant: "acme"), "the shred")
         assertVaultError(try vault.get(subject: "acme-user0@example.com", field: "phone", tenant: "acme")) { $0.isNotFound }
+        for i in 0..<3 {
+            try assertQuick(try vault.set(subject: "acme-user1@example.com", pairs: [FieldValue(field: "phone", value: "\(i)")],
+                                          tenant: "acme", createSubject: false), "a later commit")
+        }
+        XCTAssertFalse(filesContaining(wrappedKey, in: databaseFiles()).isEmpty, "control: the reader keeps the old pages")
 
         try reader.execute("COMMIT")
-        try vault.set(subject: "acme-user1@example.com", pairs: [FieldValue(field: "phone", value: "x")], tenant: "acme", createSubject: false)
-        XCTAssertEqual(filesContaining(wrappedKey, in: databaseFiles()), [], "the deferred truncation ran after the next commit")
+        try assertGoneSoon(wrappedKey, wal: "vault.db-wal")
+    }
+
+    /// The same for the keyring, whose WAL a tenant shred truncates.
+    func testATenantShredBehindAKeyringReaderAnswersAtOnceAndTheKeyringWALIsTruncatedLater() throws {
+        let vault = try openVault()
+        _ = try vault.createTenant("acme")
+        let indexKey = try rawDatabase("keyring.db").row("SELECT index_key FROM tenants WHERE name = 'acme'")!.blob(0)!
+        let reader = try holdSnapshot(of: "keyring.db")
+
+        try assertQuick(try vault.shredTenant("acme"), "the shred")
+        try assertQuick(try vault.createTenant("globex"), "a later keyring commit")
+        XCTAssertFalse(filesContaining(indexKey, in: databaseFiles()).isEmpty, "control: the reader keeps the old pages")
+
+        try reader.execute("COMMIT")
+        try assertGoneSoon(indexKey, wal: "keyring.db-wal")
+    }
+
+    /// A raw connection with an open read transaction on one of the databases.
+    private func holdSnapshot(of name: String) throws -> Database {
+        let reader = try rawDatabase(name)
+        try reader.execute("BEGIN")
+        _ = try reader.rows("SELECT count(*) FROM sqlite_schema")
+        return reader
+    }
+
+    private func assertQuick(_ body: @autoclosure () throws -> some Any, _ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let started = Date()
+        _ = try body()
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2, "\(what) waited for the reader", file: file, line: line)
+    }
+
+    /// Waits (at most 10 s) until no database file holds `bytes` and the WAL `wal` is empty.
+    private func assertGoneSoon(_ bytes: [UInt8], wal: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let walPath = configuration.dataDirectory + "/" + wal
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, !filesContaining(bytes, in: databaseFiles()).isEmpty || walBytes(walPath) > 0 {
+            usleep(20_000)
+        }
+        XCTAssertEqual(filesContaining(bytes, in: databaseFiles()), [], "the destroyed key is gone from db, wal and shm", file: file, line: line)
+        XCTAssertEqual(walBytes(walPath), 0, "the WAL was truncated in the background", file: file, line: line)
+    }
+
+    private func walBytes(_ path: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }
 }

@@ -43,6 +43,17 @@ final class DatabaseOpeningTests: SQLiteTestCase {
         XCTAssertEqual(try db.row("PRAGMA busy_timeout")?.int64(0), 5000)
     }
 
+    /// Temporary tables and indices (a purge's savepoint journal, a sort) stay in memory: with
+    /// SQLite's default they may spill pre-delete page images into an unencrypted temp file.
+    func testEveryConnectionKeepsTemporaryDataInMemory() throws {
+        let file = path("temp.db")
+        let writer = try Database(path: file)
+        try writer.execute("CREATE TABLE t (x)")
+        for db in [writer, try Database(path: file, mode: .readOnly), try Database(path: ":memory:")] {
+            XCTAssertEqual(try db.row("PRAGMA temp_store")?.int64(0), 2, "2 is MEMORY")
+        }
+    }
+
     func testForeignKeysAreEnforced() throws {
         let db = try Database(path: path("fk.db"))
         try db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (p INTEGER REFERENCES parent(id))")

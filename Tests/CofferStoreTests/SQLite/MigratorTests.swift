@@ -44,6 +44,24 @@ final class MigratorTests: SQLiteTestCase {
         XCTAssertEqual(try reopened.rows("SELECT y FROM b").compactMap { $0.text(0) }, ["three"])
     }
 
+    /// A missing version (taken by a change not merged yet) is no error: what exists is applied
+    /// in order, and the file records the newest.
+    func testAGapInTheVersionsIsToleratedAndTheRestAppliesInOrder() throws {
+        let fifth = Migration(version: 5, sql: "INSERT INTO b VALUES ('five');")
+        do {
+            let db = try Database(path: path("m.db"))
+            try Migrator.migrate(db, [first, second])
+        }
+        let reopened = try Database(path: path("m.db"))
+        try Migrator.migrate(reopened, [fifth, third, first, second])
+        XCTAssertEqual(try Migrator.userVersion(of: reopened), 5)
+        XCTAssertEqual(try reopened.rows("SELECT y FROM b ORDER BY rowid").compactMap { $0.text(0) }, ["three", "five"])
+        let fresh = try Database(path: path("fresh.db"))
+        try Migrator.migrate(fresh, [first, second, fifth])
+        XCTAssertEqual(try Migrator.userVersion(of: fresh), 5)
+        XCTAssertEqual(try fresh.rows("SELECT y FROM b").compactMap { $0.text(0) }, ["five"])
+    }
+
     func testNewerSchemaThanKnownIsRefusedAndLeftUntouched() throws {
         let db = try Database(path: path("m.db"))
         try db.execute("PRAGMA user_version = 7")
