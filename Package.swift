@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "CofferProtocol"),
         .target(name: "CofferServer", dependencies: ["COpenSSL", "CCofferShims", "CofferCrypto", "CofferStore", "CofferProtocol"]),
         .target(name: "CofferClient", dependencies: ["COpenSSL", "CCofferShims", "CofferProtocol"]),
-        .executableTarget(name: "coffer", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto"]),
+        .executableTarget(name: "coffer", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto", "CofferProtocol"]),
         // libFuzzer harness; its plain build replays corpus files (Tests/Fuzz/run-fuzz.sh builds it with -DFUZZING).
         .executableTarget(name: "CofferFuzz", dependencies: ["CofferProtocol", "CofferServer"]),
         .testTarget(name: "CofferCryptoTests", dependencies: ["CofferCrypto"]),

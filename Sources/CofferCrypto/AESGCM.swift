@@ -40,9 +40,10 @@ public final class AESGCM: Sendable {
         return try seal(plaintext, nonce: nonce, authenticating: associatedData)
     }
 
-    /// Encrypts with a caller-chosen nonce. Only for known-answer tests: reusing a nonce under
-    /// one key destroys GCM's security, which is why `seal(_:authenticating:)` picks it itself.
-    public func seal(_ plaintext: some ContiguousByteSource, nonce: [UInt8], authenticating associatedData: some ContiguousByteSource) throws(CryptoError) -> [UInt8] {
+    /// Encrypts with a caller-chosen nonce. Only for known-answer tests (reached through
+    /// `@testable import`): reusing a nonce under one key destroys GCM's security, which is why
+    /// the public `seal(_:authenticating:)` picks it itself and this one is not public.
+    func seal(_ plaintext: some ContiguousByteSource, nonce: [UInt8], authenticating associatedData: some ContiguousByteSource) throws(CryptoError) -> [UInt8] {
         guard nonce.count == Self.nonceByteCount else { throw .malformedCiphertext("nonce must be 12 bytes") }
         sealCount.add(1, ordering: .relaxed)
         let result: Result<[UInt8], CryptoError> = plaintext.withByteBuffer { input in

@@ -14,10 +14,10 @@ public enum Reply: Sendable, Equatable {
 
     /// The wire bytes, ending in one LF.
     ///
-    /// Guarantees: no CR anywhere and no LF before the final one (JSON strings escape
-    /// control characters; an `ERR` message has control characters, including the C1 range
-    /// and U+2028/U+2029, replaced by spaces); an `ERR` always carries a non-empty message
-    /// (the code's `defaultMessage` stands in for a blank one).
+    /// Guarantees: no CR anywhere, no LF before the final one, and no other scalar of
+    /// `EscapedScalars` raw (JSON strings escape them; an `ERR` message has them replaced by
+    /// spaces); an `ERR` always carries a non-empty message (the code's `defaultMessage`
+    /// stands in for a blank one).
     public var wire: [UInt8] {
         var output: [UInt8] = []
         switch self {
@@ -36,17 +36,12 @@ public enum Reply: Sendable, Equatable {
         return output
     }
 
-    /// `message` on one line: line-breaking and control characters become spaces, outer
+    /// `message` on one line: every scalar of `EscapedScalars` becomes a space, outer
     /// spaces are trimmed, and a message left empty is replaced by the code's default.
     static func sanitized(_ message: String, code: ErrorCode) -> String {
         var scalars = String.UnicodeScalarView()
         for scalar in message.unicodeScalars {
-            switch scalar.value {
-            case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029:
-                scalars.append(" ")
-            default:
-                scalars.append(scalar)
-            }
+            scalars.append(EscapedScalars.contains(scalar) ? " " : scalar)
         }
         let text = String(scalars)
         guard let first = text.firstIndex(where: { $0 != " " }),

@@ -19,7 +19,7 @@ enum CallCommand {
             var status: Int32 = 0
             for line in parsed.positional {
                 let reply = try connection.request(line)
-                Output.out(reply)
+                Output.out(ReplyDisplay.text(reply))
                 if !reply.hasPrefix("OK") { status = 1 }
             }
             return status

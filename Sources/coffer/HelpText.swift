@@ -25,9 +25,12 @@ enum HelpText {
         Runs the server. Without --config it reads Config/coffer.json under the working
         directory (every key has a default, so the file may be absent). On first start it creates
         the master key, a self-signed TLS certificate for localhost and 127.0.0.1 and the operator
-        token (all mode 0600) where bootstrap.createMissingKeys is true. It prints
-        "listening on HOST:PORT" to standard error once it accepts connections, and on SIGINT or
-        SIGTERM finishes the requests in flight and exits with status 0.
+        token (all mode 0600, in directories of mode 0700) where bootstrap.createMissingKeys is
+        true. It refuses to start if a secret file (master key, TLS private key, operator token)
+        is accessible by group or others, is a symbolic link, is not owned by the user it runs
+        as, or lies in a directory that group or others may write to. It runs with core dumps
+        off. It prints "listening on HOST:PORT" to standard error once it accepts connections,
+        and on SIGINT or SIGTERM finishes the requests in flight and exits with status 0.
 
         Options:
           --config PATH   the JSON config file (see docs/PROTOCOL.md and CONTRACT section 8)

@@ -30,6 +30,6 @@ enum NetworkBenchmarkError: Error, CustomStringConvertible {
     /// An `ERR` reply cut to its code and message (the whole line, which carries no secret);
     /// any other reply is not shown at all, since an `OK` may hold a token.
     static func refusal(_ step: String, _ reply: String) -> NetworkBenchmarkError {
-        reply.hasPrefix("ERR ") ? .refused(step: step, reply: reply) : .unexpectedReply(step: step)
+        reply.hasPrefix("ERR ") ? .refused(step: step, reply: ReplyDisplay.text(reply)) : .unexpectedReply(step: step)
     }
 }

@@ -57,7 +57,7 @@ enum RotateCommand {
         Output.err("rotating the \(label)…")
         let reply = try connection.request(line)
         guard let version = try json(reply)?["version"] as? Int else {
-            Output.err("coffer: \(reply)")
+            Output.err("coffer: \(ReplyDisplay.text(reply))")
             return 1
         }
         Output.out("rotated the \(label): now version \(version)")
@@ -74,7 +74,7 @@ enum RotateCommand {
         }
         let started = try connection.request("DATA ROTATE")
         guard started.hasPrefix("OK") else {
-            Output.err("coffer: \(started)")
+            Output.err("coffer: \(ReplyDisplay.text(started))")
             return 1
         }
         let progress = ProgressReporter(title: "re-encrypting \(tenant.map { "tenant \($0)" } ?? "all tenants")")
@@ -83,7 +83,7 @@ enum RotateCommand {
             guard let status = try json(reply), let state = status["state"] as? String,
                   let done = status["done"] as? Int, let total = status["total"] as? Int else {
                 progress.finish()
-                Output.err("coffer: \(reply)")
+                Output.err("coffer: \(ReplyDisplay.text(reply))")
                 return 1
             }
             progress.update(done: done, total: total)

@@ -12,6 +12,11 @@ enum ServeCommand {
         }
         if parsed.flags.contains("--help") { Output.out(HelpText.serve); return 0 }
         guard parsed.positional.isEmpty else { return Output.usageError("serve takes no arguments", help: HelpText.serve) }
+        // Before any key is read: no core file, no ptrace by other processes of this user.
+        do { try CoreDumps.disable() } catch {
+            Output.err("coffer: \(error)")
+            return 1
+        }
 
         let configuration: ServerConfiguration
         do { configuration = try ServerConfiguration.load(path: parsed.options["--config"]) } catch {

@@ -23,7 +23,7 @@ enum ShellCommand {
                 guard let line = readLine(strippingNewline: true) else { return 0 }
                 if line.allSatisfy({ $0 == " " || $0 == "\r" }) { continue }
                 let reply = try connection.request(line)
-                Output.out(reply)
+                Output.out(ReplyDisplay.text(reply))
                 if line.trimmingCharacters(in: .whitespaces).uppercased() == "QUIT" { return 0 }
                 if reply.hasPrefix("ERR TOO_LONG") || reply.hasPrefix("ERR BUSY") { return 1 }
             }

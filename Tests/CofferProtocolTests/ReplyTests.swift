@@ -41,6 +41,10 @@ final class ReplyTests: XCTestCase {
         XCTAssertEqual(text(.error(.internal, "a\u{85}b\u{2028}c\u{2029}d")), "ERR INTERNAL a b c d\n")
     }
 
+    func testBidirectionalControlsInErrorMessageBecomeSpaces() {
+        XCTAssertEqual(text(.error(.internal, "a\u{202E}b\u{2066}c\u{2069}d\u{200F}e\u{061C}f")), "ERR INTERNAL a b c d e f\n")
+    }
+
     func testNonASCIIErrorMessagePassesAsUTF8() {
         XCTAssertEqual(text(.error(.invalid, "clé invalide")), "ERR INVALID clé invalide\n")
     }

@@ -9,6 +9,10 @@
 #include <openssl/err.h>
 #include <sqlite3.h>
 #include <stdint.h>
+#include <sys/resource.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 
 // MARK: OpenSSL
 
@@ -44,6 +48,27 @@ static inline long coffer_ssl_set_tlsext_host_name(SSL *ssl, const char *name) {
 
 static inline int coffer_tls1_2_version(void) { return TLS1_2_VERSION; }
 static inline int coffer_tls1_3_version(void) { return TLS1_3_VERSION; }
+
+// MARK: Process
+
+/// Sets the core file size limit to 0, soft and hard (so the process cannot raise it again).
+/// Returns 0, or -1 with errno set.
+static inline int coffer_set_core_limit_zero(void) {
+    struct rlimit none = { 0, 0 };
+    return setrlimit(RLIMIT_CORE, &none);
+}
+
+/// Makes the process not dumpable (Linux `PR_SET_DUMPABLE` 0): no core dump whatever the
+/// limit or `core_pattern`, and no `ptrace` attach or `/proc/<pid>/mem` read by other
+/// processes of the same user. `prctl` is variadic, which Swift cannot call. A no-op returning
+/// 0 elsewhere. Returns 0, or -1 with errno set.
+static inline int coffer_set_not_dumpable(void) {
+#if defined(__linux__)
+    return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#else
+    return 0;
+#endif
+}
 
 // MARK: SQLite
 

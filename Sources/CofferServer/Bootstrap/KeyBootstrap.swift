@@ -10,7 +10,8 @@ import Foundation
 ///   databases: next to existing data, a missing one means lost access, and the server refuses
 ///   rather than paper over it with a new key.
 /// - A missing TLS certificate and key pair is created whenever both are missing.
-/// - Secret files accessible by group or others are refused.
+/// - Secret files that break the rules of `SecretFile` are refused: a symbolic link, a file of
+///   another user or accessible by group or others, a directory that others may write to.
 enum KeyBootstrap {
     static func prepare(_ configuration: ServerConfiguration) throws(BootstrapError) {
         let hasDatabases = ["keyring.db", "vault.db"].contains { SecretFile.exists(configuration.dataDirectory + "/" + $0) }
@@ -18,8 +19,14 @@ enum KeyBootstrap {
         let required = [configuration.masterKeyPath, configuration.operatorTokenPath, configuration.certificatePath, configuration.privateKeyPath]
         let missing = required.filter { !SecretFile.exists($0) }
 
-        for path in secrets where SecretFile.exists(path) {
-            do { try SecretFile.checkPermissions(path) } catch { throw .secretFile(error) }
+        // An existing secret is checked whole (file and directory); a missing one only for the
+        // directory it would be created in, so that nothing is written where others may write.
+        for path in secrets {
+            do {
+                if SecretFile.exists(path) { try SecretFile.check(path) } else { try SecretFile.checkDirectory(of: path) }
+            } catch {
+                throw .secretFile(error)
+            }
         }
         if !missing.isEmpty && !configuration.createMissingKeys {
             throw .missingFiles(missing, reason: "bootstrap.createMissingKeys is false")

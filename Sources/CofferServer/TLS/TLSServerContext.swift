@@ -1,5 +1,6 @@
 import COpenSSL
 import CCofferShims
+import CofferCrypto
 
 /// Owns a server `SSL_CTX` built from a `TLSServerConfiguration`; frees it in `deinit`.
 ///
@@ -72,11 +73,29 @@ public final class TLSServerContext: @unchecked Sendable {
             throw TLSError.drainingQueue(.configuration, "load certificate \(certificatePath)")
         }
         let keyPath = configuration.privateKeyPath
-        guard SSL_CTX_use_PrivateKey_file(context, keyPath, SSL_FILETYPE_PEM) == 1 else {
-            throw TLSError.drainingQueue(.configuration, "load private key \(keyPath)")
-        }
+        try usePrivateKey(context, path: keyPath)
         guard SSL_CTX_check_private_key(context) == 1 else {
             throw TLSError.drainingQueue(.configuration, "match private key \(keyPath) to certificate \(certificatePath)")
         }
+    }
+
+    /// Reads the private key as a secret file (checked on its open descriptor, read into
+    /// zeroizing storage) and parses it from memory: OpenSSL never opens the path itself, so
+    /// the file that was checked is the one used.
+    private static func usePrivateKey(_ context: OpaquePointer, path: String) throws(TLSError) {
+        let pem: SecureBytes
+        do { pem = try SecretFile.read(path, maximumBytes: 64 * 1024) } catch {
+            throw TLSError(kind: .configuration, operation: "load private key \(path)", details: [error.description])
+        }
+        let loaded = pem.withUnsafeBytes { bytes -> Bool in
+            guard let base = bytes.baseAddress, let bio = BIO_new_mem_buf(base, Int32(bytes.count)) else { return false }
+            defer { BIO_free(bio) }
+            // A passphrase callback that supplies none: an encrypted key fails to load instead
+            // of OpenSSL prompting on the terminal.
+            guard let key = PEM_read_bio_PrivateKey(bio, nil, { _, _, _, _ in 0 }, nil) else { return false }
+            defer { EVP_PKEY_free(key) }
+            return SSL_CTX_use_PrivateKey(context, key) == 1
+        }
+        guard loaded else { throw TLSError.drainingQueue(.configuration, "load private key \(path)") }
     }
 }
