@@ -1,8 +1,16 @@
 import Foundation
+import CofferServer
 
 // The `coffer` executable: one command per subcommand file, each returning its exit status.
 let arguments = CommandLine.arguments.dropFirst()
 let status: Int32
+// The offline commands load the master key: like `serve`, they never write it into a core file.
+if let command = arguments.first, ["backup", "restore", "verify", "audit"].contains(command), !arguments.contains("--help") {
+    do { try CoreDumps.disable() } catch {
+        Output.err("coffer: \(error)")
+        exit(1)
+    }
+}
 switch arguments.first {
 case "serve": status = ServeCommand.run(arguments.dropFirst())
 case "call": status = CallCommand.run(arguments.dropFirst())

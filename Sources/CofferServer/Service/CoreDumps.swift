@@ -12,8 +12,9 @@ import Darwin
 /// forbids them. Both switches are set: `RLIMIT_CORE` 0 (soft and hard) and, on Linux, not
 /// dumpable (`PR_SET_DUMPABLE` 0), which also covers a `core_pattern` that pipes to a
 /// handler and keeps other processes of the same user from attaching with `ptrace` or reading
-/// `/proc/<pid>/mem`. Called by `coffer serve` only: a process that embeds `CofferService`
-/// (the tests) decides for itself.
+/// `/proc/<pid>/mem`. Called by `coffer serve` and the offline commands that load the master
+/// key (`backup`, `restore`, `verify`, `audit`); a process that embeds `CofferService` (the
+/// tests) decides for itself.
 public enum CoreDumps {
     /// A call that failed; the server refuses to start rather than run with dumps on.
     public struct Failure: Error, Sendable, CustomStringConvertible {

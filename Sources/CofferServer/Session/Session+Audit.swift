@@ -44,7 +44,7 @@ extension Session {
             event.subject = subject
         case .set(let subject, let pairs):
             event.subject = subject
-            event.fields = pairs.map(\.field)
+            event.fields = recordedFieldNames(pairs.map(\.field))
         case .get(let subject, let field), .del(let subject, let field):
             event.subject = subject
             event.fields = [field]
@@ -57,6 +57,18 @@ extension Session {
             break
         }
         return event
+    }
+
+    /// At most this many field names are recorded per command: one line of `maxLineBytes` can
+    /// name thousands (a refused `SET` is recorded too), which would make `AUDIT 1000` replies
+    /// tens of megabytes.
+    static let maximumRecordedFieldNames = 100
+
+    /// The first `maximumRecordedFieldNames` names, then `+N more` (not a field name, so it
+    /// cannot be mistaken for one).
+    static func recordedFieldNames(_ names: [String]) -> [String] {
+        guard names.count > maximumRecordedFieldNames else { return names }
+        return Array(names.prefix(maximumRecordedFieldNames)) + ["+\(names.count - maximumRecordedFieldNames) more"]
     }
 
     /// The audit result of a refused command: its error code; nil for commands that are not

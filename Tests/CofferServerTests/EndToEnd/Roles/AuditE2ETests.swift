@@ -167,4 +167,16 @@ final class AuditE2ETests: E2ETestCase {
             haystack[start] == needle[0] && haystack[start..<(start + needle.count)].elementsEqual(needle)
         }
     }
+
+    func testARecordNamesAtMostOneHundredFieldsSoAuditRepliesStayBounded() throws {
+        let server = try startServer()
+        let (_, admin) = try makeTenant("acme", on: server)
+        let fields = (0..<150).flatMap { ["f\($0)", "v"] }
+        assertReply(try admin.request(words: ["SET", "alice"] + fields), "OK")
+        let newest = try XCTUnwrap(try entries(try admin.request("AUDIT 1")).first)
+        let names = try XCTUnwrap(newest["fields"]?.arrayValue).compactMap(\.stringValue)
+        XCTAssertEqual(names.count, 101)
+        XCTAssertEqual(names.first, "f0")
+        XCTAssertEqual(names.last, "+50 more")
+    }
 }
