@@ -22,8 +22,21 @@ enum BindingContext {
         switch name {
         case "token": return tokenKey
         case "audit": return auditKey
-        default: throw VaultError.corrupt("unknown service key in the keyring")
+        default:
+            guard let hour = VaultCore.sourceKeyHour(name) else { throw VaultError.corrupt("unknown service key in the keyring") }
+            return sourceKey(hour: hour)
         }
+    }
+
+    /// The service key that seals the source addresses of the failed `AUTH`s of one hour
+    /// (`source/<hour>` in `service_keys`), wrapped under the master key.
+    static func sourceKey(hour: Int64) -> [UInt8] {
+        label("coffer/source-key") + int(hour)
+    }
+
+    /// The source address of a failed-`AUTH` record, sealed under its hour's source key.
+    static func failedAuthSource(seq: Int64, hour: Int64) -> [UInt8] {
+        label("coffer/failed-auth-source") + int(seq) + int(hour)
     }
 
     /// The service's audit key (the MAC key of the audit chain), wrapped under the master key.
