@@ -5,9 +5,10 @@ import Synchronization
 /// counts once it is over: the service's trail gets one record per source and minute, not one
 /// per failure, whatever the rate.
 ///
-/// Thread-safe; O(1) per failure. Memory is bounded: at most `capacity` sources are counted one
-/// by one in a minute, the failures of any further source are counted together (a record
-/// without an address).
+/// Thread-safe; O(1) per failure. Memory and the trail's growth are bounded: at most `capacity`
+/// sources are counted one by one in a minute, the failures of any further source are counted
+/// together (a record without an address), so a minute costs at most `capacity + 1` records
+/// (about 250 KB) whatever the rate of failures and the number of addresses.
 final class FailedAuthTally: Sendable {
     /// The counts of one minute.
     struct Minute: Equatable {
@@ -36,7 +37,7 @@ final class FailedAuthTally: Sendable {
 
     private let state = Mutex(State())
 
-    init(capacity: Int = 10_000) {
+    init(capacity: Int = 1_000) {
         self.capacity = capacity
     }
 
