@@ -16,6 +16,8 @@ import Foundation
 /// - otherwise the client gets `busyReply`.
 /// A busy client still gets a handshake, then its reply, then a close, on one of at most
 /// `maxBusyConnections` extra threads; beyond that it is disconnected at once.
+// @unchecked Sendable: the configuration, context, handler, sockets and drain signal are
+// immutable after init; every mutable counter, table and flag is guarded by `state` (an NSCondition).
 public final class Listener: @unchecked Sendable {
     /// The real port (useful when the configuration asked for port 0).
     public let boundPort: Int
@@ -40,9 +42,8 @@ public final class Listener: @unchecked Sendable {
     /// Connection slots taken (handshaking or serving), at most `maxConnections`.
     private var sessionCount = 0
     private var busyCount = 0
-    /// Threads whose handshake was ended to free their slot for a newer client, still ending;
-    /// their slot already belongs to that client.
-    private var evictedCount = 0
+    /// Connections whose handshake was ended to free their slot for a newer client, and whose
+    /// thread has not ended yet; their slot already belongs to that client.
     private var evicted: Set<Int> = []
     private var nextConnectionID = 0
     private var pendingHandshakes = PendingHandshakes()
@@ -90,13 +91,6 @@ public final class Listener: @unchecked Sendable {
         return sessionCount
     }
 
-    /// Client addresses that hold a connection (counted only while the per-address limit is on).
-    var addressesHoldingConnections: Int {
-        state.lock()
-        defer { state.unlock() }
-        return perAddress.trackedAddresses
-    }
-
     /// Starts the accept thread. Also makes the process ignore SIGPIPE, so that writing to a
     /// connection the peer has closed fails with EPIPE instead of killing the server.
     /// Does nothing if already started or stopped.
@@ -132,7 +126,7 @@ public final class Listener: @unchecked Sendable {
 
         state.lock()
         defer { state.unlock() }
-        while acceptLoopRunning || sessionCount > 0 || busyCount > 0 || evictedCount > 0 {
+        while acceptLoopRunning || sessionCount > 0 || busyCount > 0 || !evicted.isEmpty {
             if !state.wait(until: deadline) { break }
         }
     }
@@ -204,12 +198,11 @@ public final class Listener: @unchecked Sendable {
         }
         let now = DispatchTime.now().uptimeNanoseconds
         let grace = UInt64(min(Self.evictionGraceSeconds, handshakeSeconds / 2) * 1_000_000_000)
-        if evictedCount < configuration.maxBusyConnections, now > grace,
+        if evicted.count < configuration.maxBusyConnections, now > grace,
            let oldest = pendingHandshakes.takeOldest(acceptedBy: now - grace) {
             // Still registered, so its thread has not closed the socket: the number is its own.
             _ = shutdown(oldest.descriptor, Int32(SHUT_RDWR))
             evicted.insert(oldest.id)
-            evictedCount += 1
             return .session(id: registerHandshake(descriptor))   // the slot passes to the new client
         }
         perAddress.release(address)
@@ -276,7 +269,7 @@ public final class Listener: @unchecked Sendable {
 
     private func releaseSession(id: Int, address: ClientAddress?) {
         state.lock()
-        if evicted.remove(id) != nil { evictedCount -= 1 } else { sessionCount -= 1 }
+        if evicted.remove(id) == nil { sessionCount -= 1 }
         perAddress.release(address)
         state.broadcast()
         state.unlock()
