@@ -55,6 +55,12 @@ final class FailedAuthLimiter: Sendable {
         }
     }
 
+    /// Forgets the addresses whose window has emptied by `second` (the ticker calls it, so an
+    /// address leaves memory within two minutes of its last failure even when no `AUTH` follows).
+    func forgetQuietAddresses(at second: Int64) {
+        state.withLock { Self.forgetEmptyWindows(&$0, at: second) }
+    }
+
     /// Drops the windows that have emptied; a window that has not is checked again a minute on.
     private static func forgetEmptyWindows(_ state: inout State, at second: Int64) {
         while let check = state.checks.first, check.second + Int64(FailureWindow.seconds) <= second {

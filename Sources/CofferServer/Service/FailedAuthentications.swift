@@ -12,9 +12,10 @@ import Synchronization
 ///   trail (the address sealed under an hourly key, `Vault.recordFailedAuthentications`) and one
 ///   log line for the whole minute, which names no address. A flood of failures costs a bounded
 ///   number of records and lines per minute, not one each.
-/// - A ticker thread hands over each minute within a second of its end, and destroys the keys
-///   of the source addresses older than `sourceRetentionSeconds` at start and every ten minutes;
-///   `stop` hands over the minute in progress.
+/// - A ticker thread hands over each minute within a second of its end, lets the limiter forget
+///   quiet addresses, and destroys the keys of the source addresses older than
+///   `sourceRetentionSeconds` at start and every ten minutes; `stop` hands over the minute in
+///   progress.
 final class FailedAuthentications: Sendable {
     /// How often the source keys past their retention are looked for, in seconds.
     static let sweepIntervalSeconds: Int64 = 600
@@ -57,6 +58,7 @@ final class FailedAuthentications: Sendable {
                 ticker.condition.unlock()
                 let now = clock.second
                 if let finished = tally.takeFinished(at: now) { write(finished) }
+                limiter.forgetQuietAddresses(at: now)
                 if now >= nextSweep {
                     destroyExpiredSourceKeys(now: now)
                     nextSweep = now + Self.sweepIntervalSeconds

@@ -67,7 +67,9 @@ final class AddressAccountingTests: XCTestCase {
         XCTAssertEqual(limiter.trackedAddresses, 100)
         XCTAssertFalse(limiter.admits(.ipv4(99), at: start))
         XCTAssertTrue(limiter.admits(.ipv4(120), at: start), "beyond the capacity an address is not limited (fail open)")
-        _ = limiter.admits(.ipv4(0), at: start + 121)
+        limiter.forgetQuietAddresses(at: start + 59)
+        XCTAssertEqual(limiter.trackedAddresses, 100, "within the minute every window is kept")
+        limiter.forgetQuietAddresses(at: start + 60)
         XCTAssertEqual(limiter.trackedAddresses, 0, "windows that emptied are dropped")
 
         let off = FailedAuthLimiter(limit: 0)
