@@ -18,6 +18,9 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var timeoutSeconds: Double
     /// The longest reply line accepted, in bytes, so a misbehaving server cannot exhaust memory.
     public var maxReplyBytes: Int
+    /// A numeric local address to connect from (on a host with several); nil lets the system
+    /// choose. The server's per-address limits count clients by this address.
+    public var sourceAddress: String?
 
     /// Creates a configuration; defaults: 127.0.0.1:7443, system trust store, 30 s timeout.
     public init(host: String = "127.0.0.1",
@@ -27,7 +30,8 @@ public struct ClientConfiguration: Sendable, Equatable {
                 minimumVersion: ClientTLSVersion? = nil,
                 maximumVersion: ClientTLSVersion? = nil,
                 timeoutSeconds: Double = 30,
-                maxReplyBytes: Int = 64 << 20) {
+                maxReplyBytes: Int = 64 << 20,
+                sourceAddress: String? = nil) {
         self.host = host
         self.port = port
         self.trustedCertificatePath = trustedCertificatePath
@@ -36,6 +40,7 @@ public struct ClientConfiguration: Sendable, Equatable {
         self.maximumVersion = maximumVersion
         self.timeoutSeconds = timeoutSeconds
         self.maxReplyBytes = maxReplyBytes
+        self.sourceAddress = sourceAddress
     }
 
     /// The name checked against the certificate.

@@ -33,9 +33,10 @@ enum ClientSocket {
         }
     }
 
-    /// Resolves `host` and connects to the first address that answers; the returned socket is
-    /// non-blocking, close-on-exec, with `TCP_NODELAY`.
-    static func open(host: String, port: Int, until deadline: Deadline) throws(ClientError) -> Int32 {
+    /// Resolves `host` and connects to the first address that answers, from `source` (a
+    /// numeric address) if given; the returned socket is non-blocking, close-on-exec, with
+    /// `TCP_NODELAY`.
+    static func open(host: String, port: Int, from source: String? = nil, until deadline: Deadline) throws(ClientError) -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if os(Linux)
@@ -55,7 +56,7 @@ enum ClientSocket {
         var entry: UnsafeMutablePointer<addrinfo>? = list
         while let current = entry {
             entry = current.pointee.ai_next
-            switch attempt(current.pointee, until: deadline) {
+            switch attempt(current.pointee, from: source, until: deadline) {
             case .success(let socket): return socket
             case .failure(let reason): reasons.append(reason)
             }
@@ -68,9 +69,13 @@ enum ClientSocket {
         case failure(String)
     }
 
-    private static func attempt(_ info: addrinfo, until deadline: Deadline) -> Attempt {
+    private static func attempt(_ info: addrinfo, from source: String?, until deadline: Deadline) -> Attempt {
         let descriptor = socket(info.ai_family, info.ai_socktype, info.ai_protocol)
         guard descriptor >= 0 else { return .failure(String(cString: strerror(errno))) }
+        if let source, let reason = bind(descriptor, to: source, family: info.ai_family) {
+            closeDescriptor(descriptor)
+            return .failure(reason)
+        }
         _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
         var enable: Int32 = 1
@@ -94,6 +99,24 @@ enum ClientSocket {
             }
         }
         return .success(descriptor)
+    }
+
+    /// Binds `descriptor` to the numeric address `source` (any port); the reason on failure.
+    private static func bind(_ descriptor: Int32, to source: String, family: Int32) -> String? {
+        var hints = addrinfo()
+        hints.ai_family = family
+        hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(source, nil, &hints, &list) == 0, let list, let address = list.pointee.ai_addr else {
+            return "the source address \(source) is not a numeric address of this family"
+        }
+        defer { freeaddrinfo(list) }
+        #if canImport(Glibc)
+        let result = Glibc.bind(descriptor, address, list.pointee.ai_addrlen)
+        #else
+        let result = Darwin.bind(descriptor, address, list.pointee.ai_addrlen)
+        #endif
+        return result == 0 ? nil : "cannot bind to \(source): " + String(cString: strerror(errno))
     }
 
     /// `close(2)`, under a name that does not clash with `CofferConnection.close()`.

@@ -33,7 +33,7 @@ public final class CofferConnection {
             throw ClientError(kind: .invalidConfiguration, message: "timeoutSeconds and maxReplyBytes must be positive")
         }
         let deadline = ClientSocket.Deadline(secondsFromNow: configuration.timeoutSeconds)
-        let socket = try ClientSocket.open(host: configuration.host, port: configuration.port, until: deadline)
+        let socket = try ClientSocket.open(host: configuration.host, port: configuration.port, from: configuration.sourceAddress, until: deadline)
         do {
             ssl = try ClientTLSSetup.connect(socket, configuration: configuration, until: deadline)
         } catch {

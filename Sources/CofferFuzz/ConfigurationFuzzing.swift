@@ -24,6 +24,10 @@ enum ConfigurationFuzzing {
         FuzzInvariant.require(configuration.maxValueBytes >= 0, "the value limit is not negative")
         FuzzInvariant.require(configuration.idleTimeoutSeconds > 0 && configuration.idleTimeoutSeconds.isFinite,
                               "the idle timeout is a positive number")
+        FuzzInvariant.require(configuration.handshakeTimeoutSeconds > 0 && configuration.handshakeTimeoutSeconds.isFinite,
+                              "the handshake deadline is a positive number")
+        FuzzInvariant.require(configuration.maxConnectionsPerAddress >= 0 && configuration.maxFailedAuthPerAddressPerMinute >= 0,
+                              "the per-address limits are not negative")
         FuzzInvariant.require(!configuration.host.isEmpty, "the host is not empty")
         for path in [configuration.dataDirectory, configuration.keysDirectory,
                      configuration.certificatePath, configuration.privateKeyPath] {

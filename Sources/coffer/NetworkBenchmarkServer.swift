@@ -25,6 +25,8 @@ final class NetworkBenchmarkServer {
         configuration.host = "127.0.0.1"
         configuration.port = 0
         configuration.maxConnections = max(configuration.maxConnections, connections + 8)
+        // Every benchmark client connects from 127.0.0.1: one address, as behind a proxy.
+        configuration.maxConnectionsPerAddress = 0
         do {
             service = try CofferService(configuration: configuration)
         } catch {

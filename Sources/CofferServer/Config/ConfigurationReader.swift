@@ -30,13 +30,20 @@ struct ConfigurationReader {
             }
         }
         if let limits = try top["limits"].map({ (v) throws(ConfigurationError) in try object(v, at: "limits") }) {
-            try checkKeys(limits, allowed: ["maxConnections", "maxLineBytes", "maxLineBytesBeforeAuth", "maxValueBytes", "idleTimeoutSeconds", "maxFieldsPerSubject"], at: "limits")
+            try checkKeys(limits, allowed: ["maxConnections", "maxLineBytes", "maxLineBytesBeforeAuth", "maxValueBytes", "idleTimeoutSeconds",
+                                            "handshakeTimeoutSeconds", "maxConnectionsPerAddress", "maxFailedAuthPerAddressPerMinute",
+                                            "maxFieldsPerSubject"], at: "limits")
             if let v = limits["maxConnections"] { configuration.maxConnections = try integer(v, at: "limits.maxConnections", in: 1...100_000) }
             if let v = limits["maxLineBytes"] { configuration.maxLineBytes = try integer(v, at: "limits.maxLineBytes", in: 64...(64 << 20)) }
             if let v = limits["maxLineBytesBeforeAuth"] { configuration.maxLineBytesBeforeAuth = try integer(v, at: "limits.maxLineBytesBeforeAuth", in: 64...(64 << 20)) }
             if let v = limits["maxValueBytes"] { configuration.maxValueBytes = try integer(v, at: "limits.maxValueBytes", in: 0...(16 << 20)) }
             if let v = limits["maxFieldsPerSubject"] { configuration.maxFieldsPerSubject = try integer(v, at: "limits.maxFieldsPerSubject", in: 1...100_000) }
             if let v = limits["idleTimeoutSeconds"] { configuration.idleTimeoutSeconds = try seconds(v, at: "limits.idleTimeoutSeconds") }
+            if let v = limits["handshakeTimeoutSeconds"] { configuration.handshakeTimeoutSeconds = try seconds(v, at: "limits.handshakeTimeoutSeconds") }
+            if let v = limits["maxConnectionsPerAddress"] { configuration.maxConnectionsPerAddress = try integer(v, at: "limits.maxConnectionsPerAddress", in: 0...100_000) }
+            if let v = limits["maxFailedAuthPerAddressPerMinute"] {
+                configuration.maxFailedAuthPerAddressPerMinute = try integer(v, at: "limits.maxFailedAuthPerAddressPerMinute", in: 0...1_000_000)
+            }
         }
         if let bootstrap = try top["bootstrap"].map({ (v) throws(ConfigurationError) in try object(v, at: "bootstrap") }) {
             try checkKeys(bootstrap, allowed: ["createMissingKeys"], at: "bootstrap")
@@ -53,8 +60,11 @@ struct ConfigurationReader {
             }
         }
         if let audit = try top["audit"].map({ (v) throws(ConfigurationError) in try object(v, at: "audit") }) {
-            try checkKeys(audit, allowed: ["retentionDays"], at: "audit")
+            try checkKeys(audit, allowed: ["retentionDays", "sourceAddressRetentionDays"], at: "audit")
             if let v = audit["retentionDays"] { configuration.auditRetentionDays = try integer(v, at: "audit.retentionDays", in: 1...36500) }
+            if let v = audit["sourceAddressRetentionDays"] {
+                configuration.sourceAddressRetentionDays = try integer(v, at: "audit.sourceAddressRetentionDays", in: 0...366)
+            }
         }
     }
 

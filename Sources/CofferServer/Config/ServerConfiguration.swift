@@ -19,6 +19,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// `limits.maxFieldsPerSubject`: a `SET` that would give a subject more fields is `INVALID`.
     public var maxFieldsPerSubject = 1000
     public var idleTimeoutSeconds = 300.0
+    /// `limits.handshakeTimeoutSeconds`: a connection whose TLS handshake is unfinished after
+    /// this long (or after `idleTimeoutSeconds`, if that is shorter) is closed.
+    public var handshakeTimeoutSeconds = 10.0
+    /// `limits.maxConnectionsPerAddress` (an IPv4 address, an IPv6 /64); 0 turns it off.
+    public var maxConnectionsPerAddress = 64
+    /// `limits.maxFailedAuthPerAddressPerMinute`; 0 turns it off.
+    public var maxFailedAuthPerAddressPerMinute = 60
     public var createMissingKeys = true
     /// `audit.retentionDays` (an extra key, not in the contract's table): audit records older
     /// than this are pruned.
@@ -28,6 +35,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var enrollmentTokenLifetimeHours = 168
     /// Days after which the server rotates a tenant's key itself (0: never; docs/OPERATIONS.md).
     public var tenantKeyRotationDays = 0
+    /// `audit.sourceAddressRetentionDays` (an extra key): the source addresses of failed `AUTH`s
+    /// in the service's trail become unreadable (their keys are destroyed) this many days after
+    /// the hour they fall in; 0 records no address at all.
+    public var sourceAddressRetentionDays = 7
 
     /// The defaults, with relative paths resolved against `baseDirectory` (the config file's directory).
     public init(baseDirectory: String) {

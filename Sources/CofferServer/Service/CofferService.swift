@@ -13,10 +13,12 @@ public final class CofferService: Sendable {
     public let configuration: ServerConfiguration
     public let vault: Vault
     private let listener: Listener
+    private let failedAuthentications: FailedAuthentications
 
     /// Prepares everything and binds the port; nothing is served until `start()`.
     /// Throws with a message naming the file or key at fault when the server must not start.
-    public init(configuration: ServerConfiguration) throws(ServiceError) {
+    /// `clock` drives the per-minute accounting of failed `AUTH`s (tests pass their own).
+    public init(configuration: ServerConfiguration, clock: ServiceClock = .system) throws(ServiceError) {
         // One client that resets its connection must not kill the server with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         OpenSSLRuntime.disableCleanupAtExit()
@@ -57,15 +59,22 @@ public final class CofferService: Sendable {
         let vault = self.vault
         let maxLineBytes = configuration.maxLineBytes
         let maxLineBytesBeforeAuth = configuration.maxLineBytesBeforeAuth
+        let failedAuthentications = FailedAuthentications(
+            vault: vault, limitPerMinute: configuration.maxFailedAuthPerAddressPerMinute,
+            sourceRetentionSeconds: Int64(configuration.sourceAddressRetentionDays) * 86400, clock: clock)
+        self.failedAuthentications = failedAuthentications
         do {
             listener = try Listener(
                 configuration: ListenerConfiguration(
                     host: configuration.host, port: configuration.port, maxConnections: configuration.maxConnections,
-                    idleTimeoutSeconds: configuration.idleTimeoutSeconds,
-                    busyReply: Reply.error(.busy, "the server is at its connection limit; try again later").wire),
+                    idleTimeoutSeconds: configuration.idleTimeoutSeconds, handshakeTimeoutSeconds: configuration.handshakeTimeoutSeconds,
+                    maxConnectionsPerAddress: configuration.maxConnectionsPerAddress,
+                    busyReply: Reply.error(.busy, "the server is at its connection limit; try again later").wire,
+                    addressBusyReply: Reply.error(.busy, "your address is at its connection limit; try again later").wire),
                 tls: tls,
                 handler: { connection in
-                    ConnectionLoop.serve(connection, session: Session(vault: vault, version: Self.version),
+                    let gate = AuthenticationGate(address: connection.clientAddress, failures: failedAuthentications)
+                    ConnectionLoop.serve(connection, session: Session(vault: vault, version: Self.version, authGate: gate),
                                          maxLineBytes: maxLineBytes, maxLineBytesBeforeAuth: maxLineBytesBeforeAuth)
                 })
         } catch {
@@ -78,13 +87,16 @@ public final class CofferService: Sendable {
 
     /// Starts accepting connections.
     public func start() {
+        failedAuthentications.start()
         listener.start()
     }
 
     /// Stops accepting, lets requests in flight finish, closes idle connections, and returns
-    /// when every connection has ended or `timeout` seconds have passed.
+    /// when every connection has ended or `timeout` seconds have passed. The failed `AUTH`s of
+    /// the minute in progress are recorded before the vault closes.
     public func stop(timeout: Double = 10) {
         listener.stop(timeout: timeout)
+        failedAuthentications.stop()
         vault.close()
     }
 }

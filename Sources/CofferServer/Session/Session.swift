@@ -30,6 +30,7 @@ final class Session {
 
     let vault: Vault
     let version: String
+    let authGate: AuthenticationGate
     private(set) var principal: Principal?
     /// The digest of the token that authenticated this session: kept to re-check it when the
     /// vault's auth epoch moves (a revoke, reissue or shred elsewhere).
@@ -39,9 +40,10 @@ final class Session {
     /// Replies owed for earlier lines, in request order (`Session+Pipeline.swift`).
     var awaited: [AwaitedReply] = []
 
-    init(vault: Vault, version: String) {
+    init(vault: Vault, version: String, authGate: AuthenticationGate) {
         self.vault = vault
         self.version = version
+        self.authGate = authGate
     }
 
     /// The current principal, after re-checking the token if anything may have invalidated it.
@@ -58,23 +60,26 @@ final class Session {
 
     /// Replaces the session's identity with the token's, or leaves it unauthenticated.
     ///
-    /// A failed `AUTH` is audited in the service's trail; a successful one is audited when the
-    /// session was authenticated already (a command from an authenticated session).
+    /// A failed `AUTH` is counted per source address and minute for the service's trail
+    /// (`AuthenticationGate`), and from an address over its failure limit the token is not
+    /// even looked up; a successful one is audited when the session was authenticated already
+    /// (a command from an authenticated session).
     func authenticate(token: String) throws(VaultError) -> Execution {
         let previous = try currentPrincipal()
         let epoch = vault.authEpoch
-        let digest = try vault.tokenDigest(Array(token.utf8))
-        guard let found = try vault.authenticate(digest: digest) else {
+        let admitted = authGate.admits()
+        let digest = admitted ? try vault.tokenDigest(Array(token.utf8)) : nil
+        guard let digest, let found = try vault.authenticate(digest: digest) else {
             principal = nil
             tokenDigest = nil
             failedAuthentications += 1
             let close = failedAuthentications >= Self.maximumFailedAuthentications
+            authGate.recordFailure(refused: !admitted)
             // Slows token guessing: each failure on a connection waits longer before its answer.
             // Only this connection's thread sleeps; every other connection is served meanwhile.
             Thread.sleep(forTimeInterval: Self.failedAuthenticationDelaySeconds * Double(failedAuthentications))
-            ServiceLog.warning("failed AUTH (\(failedAuthentications) on this connection\(close ? ", closing" : ""))")
-            recordAudit(AuditEvent(actor: nil, action: "AUTH"), result: ErrorCode.authFailed.rawValue)
-            return .done(.error(.authFailed, "unknown, revoked or replaced token"), close: close)
+            return .done(.error(.authFailed, admitted ? "unknown, revoked or replaced token"
+                                    : "too many failed authentications from this address in the last minute"), close: close)
         }
         if let previous { recordAudit(AuditEvent(actor: previous, action: "AUTH"), result: AuditEvent.ok) }
         principal = found

@@ -22,6 +22,8 @@ public final class TLSConnection {
 
     /// The peer's numeric address and port, e.g. "127.0.0.1:54321" or "[::1]:54321", for logs.
     public let peerDescription: String
+    /// What the per-address limits count the peer as; nil for an address that is not IP.
+    let clientAddress: ClientAddress?
 
     /// Plaintext bytes requested from OpenSSL per read (one maximum-size TLS record).
     static let readChunkSize = 16 * 1024
@@ -53,19 +55,26 @@ public final class TLSConnection {
 
     /// Performs the server handshake on `socket` (already non-blocking), which this object now
     /// owns: on failure the socket is closed before the error is thrown.
-    /// The handshake is abandoned at `handshakeDeadline` or when `drain` fires.
-    init(acceptingOn socket: Int32, context: TLSServerContext, peerDescription: String,
-         idleTimeout: Double, handshakeDeadline: IODeadline, drain: DrainSignal) throws(TLSError) {
+    /// The handshake is abandoned at `handshakeDeadline`, when `drain` fires, or when someone
+    /// shuts the socket down. `handshakeEnded` runs once the handshake has ended, whether it
+    /// succeeded or not, and before the socket may be closed: until then the socket number
+    /// cannot have been reused, so the listener may shut it down to end the handshake early.
+    init(acceptingOn socket: Int32, context: TLSServerContext, peerDescription: String, clientAddress: ClientAddress?,
+         idleTimeout: Double, handshakeDeadline: IODeadline, drain: DrainSignal,
+         handshakeEnded: () -> Void = {}) throws(TLSError) {
         let ssl: OpaquePointer
         do {
             ssl = try Self.handshake(socket: socket, context: context, deadline: handshakeDeadline, drain: drain)
         } catch {
+            handshakeEnded()
             NetworkPosix.closeDescriptor(socket)
             throw error
         }
+        handshakeEnded()
         self.socket = socket
         self.ssl = ssl
         self.peerDescription = peerDescription
+        self.clientAddress = clientAddress
         self.idleTimeout = idleTimeout
         self.drain = drain
         self.readScratch = .allocate(byteCount: Self.readChunkSize, alignment: 16)
@@ -109,7 +118,7 @@ public final class TLSConnection {
                 SSL_free(ssl)
                 throw outcome == .woken
                     ? TLSError(kind: .closed, operation: "handshake", details: ["the server is stopping"])
-                    : TLSError(kind: .timeout, operation: "handshake", details: ["not finished within the idle timeout"])
+                    : TLSError(kind: .timeout, operation: "handshake", details: ["not finished by the handshake deadline"])
             }
         }
     }

@@ -71,4 +71,21 @@ struct CanonicalReader {
         default: return nil
         }
     }
+
+    /// An optional integer: `.some(nil)` when absent, nil when malformed.
+    mutating func optionalInt64() -> Int64?? { optional { $0.int64() } }
+
+    /// An optional blob: `.some(nil)` when absent, nil when malformed.
+    mutating func optionalBlob() -> [UInt8]?? { optional { $0.blob() } }
+
+    private mutating func optional<T>(_ read: (inout CanonicalReader) -> T?) -> T?? {
+        guard offset < bytes.count else { return nil }
+        let present = bytes[offset]
+        offset += 1
+        switch present {
+        case 0: return .some(nil)
+        case 1: return read(&self).map { .some($0) }
+        default: return nil
+        }
+    }
 }

@@ -23,7 +23,9 @@ enum BindingContext {
         case "token": return tokenKey
         case "audit": return auditKey
         case "authority": return authorityKey
-        default: throw VaultError.corrupt("unknown service key in the keyring")
+        default:
+            guard let hour = VaultCore.sourceKeyHour(name) else { throw VaultError.corrupt("unknown service key in the keyring") }
+            return sourceKey(hour: hour)
         }
     }
 
@@ -48,6 +50,17 @@ enum BindingContext {
     /// The message whose MAC (under the authority key) binds a subject token's digest to its subject.
     static func subjectToken(tenant: Int64, subject: Int64, digest: [UInt8]) -> [UInt8] {
         label("coffer/subject-token") + int(tenant) + int(subject) + string(digest)
+    }
+
+    /// The service key that seals the source addresses of the failed `AUTH`s of one hour
+    /// (`source/<hour>` in `service_keys`), wrapped under the master key.
+    static func sourceKey(hour: Int64) -> [UInt8] {
+        label("coffer/source-key") + int(hour)
+    }
+
+    /// The source address of a failed-`AUTH` record, sealed under its hour's source key.
+    static func failedAuthSource(seq: Int64, hour: Int64) -> [UInt8] {
+        label("coffer/failed-auth-source") + int(seq) + int(hour)
     }
 
     /// The service's audit key (the MAC key of the audit chain), wrapped under the master key.

@@ -1,20 +1,23 @@
 import Foundation
 
 /// A named thread that runs one loop, and a `stop()` that asks the loop to end and waits until it
-/// has: the shape the writer (`WriteQueue`) and the checkpointer (`WALCheckpointer`) share.
+/// has: the shape the writer (`WriteQueue`) and the checkpointer (`WALCheckpointer`) share, and
+/// the server's failed-`AUTH` ticker.
 ///
 /// The loop and its owner share `condition`; the owner may keep its own state under it too (the
 /// writer's queue). The loop watches `isStopping`, read under the condition's lock, and returns
 /// once it is set; `stop()` broadcasts on the condition so that a waiting loop wakes.
-final class WorkerThread: @unchecked Sendable {
+public final class WorkerThread: @unchecked Sendable {
     // @unchecked Sendable: `stopRequested` is read and written only under `condition`'s lock.
 
-    let condition = NSCondition()
+    public let condition = NSCondition()
     private var stopRequested = false
     private let finished = DispatchSemaphore(value: 0)
 
+    public init() {}
+
     /// Starts `loop` on a new thread named `name`. Call it once.
-    func start(name: String, _ loop: @escaping @Sendable () -> Void) {
+    public func start(name: String, _ loop: @escaping @Sendable () -> Void) {
         let finished = self.finished
         let thread = Thread {
             loop()
@@ -25,10 +28,10 @@ final class WorkerThread: @unchecked Sendable {
     }
 
     /// Whether `stop()` was called. Read it under `condition`'s lock.
-    var isStopping: Bool { stopRequested }
+    public var isStopping: Bool { stopRequested }
 
     /// Asks the loop to end and waits until it has; later calls return at once.
-    func stop() {
+    public func stop() {
         condition.lock()
         let wasStopping = stopRequested
         stopRequested = true

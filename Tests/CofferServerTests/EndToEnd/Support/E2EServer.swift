@@ -17,7 +17,7 @@ final class E2EServer {
 
     /// Starts a server; `configure` may change limits, the TLS version and so on (the paths and
     /// `port = 0` are set before it runs, so it can also override them).
-    init(configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+    init(clock: ServiceClock = .system, configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         directory = NSTemporaryDirectory() + "coffer-e2e-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory + "/config", withIntermediateDirectories: true)
         var configuration = ServerConfiguration(baseDirectory: directory + "/config")
@@ -27,7 +27,7 @@ final class E2EServer {
         configure(&configuration)
         self.configuration = configuration
         do {
-            service = try CofferService(configuration: configuration)
+            service = try CofferService(configuration: configuration, clock: clock)
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw error
@@ -52,15 +52,16 @@ final class E2EServer {
 
     /// A client configuration that verifies the server against its own certificate.
     func clientConfiguration(minimumVersion: ClientTLSVersion? = nil, maximumVersion: ClientTLSVersion? = nil,
-                             timeoutSeconds: Double = 5) -> ClientConfiguration {
+                             timeoutSeconds: Double = 5, sourceAddress: String? = nil) -> ClientConfiguration {
         ClientConfiguration(host: "127.0.0.1", port: port, trustedCertificatePath: certificatePath,
                             minimumVersion: minimumVersion, maximumVersion: maximumVersion,
-                            timeoutSeconds: timeoutSeconds)
+                            timeoutSeconds: timeoutSeconds, sourceAddress: sourceAddress)
     }
 
-    /// Opens a new TLS connection (anonymous until it sends `AUTH`).
-    func connect(timeoutSeconds: Double = 5) throws -> E2EClient {
-        E2EClient(try CofferConnection(configuration: clientConfiguration(timeoutSeconds: timeoutSeconds)))
+    /// Opens a new TLS connection (anonymous until it sends `AUTH`), from the loopback address
+    /// `source` if given (127.0.0.0/8 offers many client addresses on one machine).
+    func connect(timeoutSeconds: Double = 5, from source: String? = nil) throws -> E2EClient {
+        E2EClient(try CofferConnection(configuration: clientConfiguration(timeoutSeconds: timeoutSeconds, sourceAddress: source)))
     }
 
     /// Opens a connection and authenticates it with `token`, failing if `AUTH` is refused.

@@ -15,9 +15,10 @@ class E2ETestCase: XCTestCase {
         super.tearDown()
     }
 
-    /// Starts a server that this test owns; it is stopped in `tearDown`.
-    func startServer(configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> E2EServer {
-        let server = try E2EServer(configure: configure)
+    /// Starts a server that this test owns; it is stopped in `tearDown`. `clock` drives its
+    /// per-minute accounting (`TestClock` moves it on without waiting).
+    func startServer(clock: ServiceClock = .system, configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> E2EServer {
+        let server = try E2EServer(clock: clock, configure: configure)
         servers.append(server)
         return server
     }
