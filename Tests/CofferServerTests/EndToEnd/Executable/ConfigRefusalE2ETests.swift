@@ -4,15 +4,6 @@ import XCTest
 /// CONTRACT.md §7–8: `coffer serve` refuses to start, with a message naming the problem and a
 /// non-zero status, for a bad config or unsafe or missing key files.
 final class ConfigRefusalE2ETests: E2ETestCase {
-    /// Runs `coffer serve` on `installation` and asserts a refusal whose message contains `named`.
-    private func assertRefusal(_ installation: E2EInstallation, naming named: String, _ context: String = "",
-                               file: StaticString = #filePath, line: UInt = #line) throws {
-        let (status, stderr) = try installation.serveExpectingRefusal()
-        XCTAssertNotNil(status, "\(context): coffer serve did not exit; it should have refused to start", file: file, line: line)
-        XCTAssertNotEqual(status, 0, "\(context): exit status", file: file, line: line)
-        XCTAssertTrue(stderr.contains(named), "\(context): the message should name \(named); stderr: \(stderr)", file: file, line: line)
-        XCTAssertFalse(stderr.contains("listening on"), "\(context): it must not have served", file: file, line: line)
-    }
 
     func testUnknownConfigKeysAreRefusedByTheirFullPath() throws {
         let cases: [(config: String, key: String)] = [

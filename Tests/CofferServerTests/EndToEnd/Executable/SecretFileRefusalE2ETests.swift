@@ -12,15 +12,6 @@ final class SecretFileRefusalE2ETests: E2ETestCase {
     /// A uid that is not the test's (nobody); only root can give a file to it.
     private let otherUID: uid_t = 65534
 
-    private func assertRefusal(_ installation: E2EInstallation, naming named: String, _ context: String,
-                               file: StaticString = #filePath, line: UInt = #line) throws {
-        let (status, stderr) = try installation.serveExpectingRefusal()
-        XCTAssertNotNil(status, "\(context): coffer serve did not exit; it should have refused to start", file: file, line: line)
-        XCTAssertNotEqual(status, 0, "\(context): exit status", file: file, line: line)
-        XCTAssertTrue(stderr.contains(named), "\(context): the message should name \(named); stderr: \(stderr)", file: file, line: line)
-        XCTAssertFalse(stderr.contains("listening on"), "\(context): it must not have served", file: file, line: line)
-    }
-
     private func secretFiles(of installation: E2EInstallation) -> [String] {
         [installation.masterKeyPath, installation.operatorTokenPath, installation.privateKeyPath]
     }

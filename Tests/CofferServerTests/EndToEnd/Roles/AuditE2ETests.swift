@@ -155,8 +155,10 @@ final class AuditE2ETests: E2ETestCase {
         XCTAssertTrue(files.contains { $0.hasSuffix("vault.db") })
         for path in files {
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-            for needle in [marker, "someone-", "nobody-", "other-", "operator-", adminToken, subjectToken] {
-                XCTAssertFalse(Self.contains(bytes, Array(needle.utf8)), "a clear-text secret is in \((path as NSString).lastPathComponent)")
+            let needles = [("marker", marker), ("subject", "someone-"), ("GET subject", "nobody-"), ("subject's GET", "other-"),
+                           ("operator's EXPORT", "operator-"), ("admin token", adminToken), ("subject token", subjectToken)]
+            for (what, needle) in needles {
+                XCTAssertFalse(Self.contains(bytes, Array(needle.utf8)), "the \(what) is in clear in \((path as NSString).lastPathComponent)")
             }
         }
     }

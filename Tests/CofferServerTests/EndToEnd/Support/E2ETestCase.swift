@@ -73,6 +73,17 @@ class E2ETestCase: XCTestCase {
 
     // MARK: Assertions
 
+    /// Runs `coffer serve` on `installation` and asserts a refusal whose message contains `named`.
+    func assertRefusal(_ installation: E2EInstallation, naming named: String, _ context: String = "",
+                               file: StaticString = #filePath, line: UInt = #line) throws {
+        let (status, stderr) = try installation.serveExpectingRefusal()
+        XCTAssertNotNil(status, "\(context): coffer serve did not exit; it should have refused to start", file: file, line: line)
+        XCTAssertNotEqual(status, 0, "\(context): exit status", file: file, line: line)
+        XCTAssertTrue(stderr.contains(named), "\(context): the message should name \(named); stderr: \(stderr)", file: file, line: line)
+        XCTAssertFalse(stderr.contains("listening on"), "\(context): it must not have served", file: file, line: line)
+    }
+
+
     /// The reply is exactly `expected` (for `OK`, `OK "PONG"` and other fixed lines).
     func assertReply(_ reply: String, _ expected: String, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(E2EClient.redacted(reply), expected, message, file: file, line: line)
