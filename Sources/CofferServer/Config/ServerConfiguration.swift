@@ -32,7 +32,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var auditRetentionDays = 365
     /// How long an enrollment token (`TENANT CREATE`, `TENANT ENROLL`) and a pending
     /// administrator or operator token work before their first use (default a week).
-    public var enrollmentTokenLifetimeHours = 168
+    public var enrollmentTokenLifetimeHours = 168 {
+        didSet { enrollmentTokenLifetimeSeconds = Int64(enrollmentTokenLifetimeHours) * 3600 }
+    }
+    /// The same in seconds, which is what the vault uses; tests set it directly.
+    public var enrollmentTokenLifetimeSeconds: Int64 = 168 * 3600
     /// Days after which the server rotates a tenant's key itself (0: never; docs/OPERATIONS.md).
     public var tenantKeyRotationDays = 0
     /// `audit.sourceAddressRetentionDays` (an extra key): the source addresses of failed `AUTH`s

@@ -30,7 +30,7 @@ public final class CofferService: Sendable {
                 createMissingMasterKey: configuration.createMissingKeys, maxValueBytes: configuration.maxValueBytes,
                 maxFieldsPerSubject: configuration.maxFieldsPerSubject,
                 auditRetentionSeconds: Int64(configuration.auditRetentionDays) * 86400)
-            vaultConfiguration.enrollmentTokenLifetimeSeconds = Int64(configuration.enrollmentTokenLifetimeHours) * 3600
+            vaultConfiguration.enrollmentTokenLifetimeSeconds = configuration.enrollmentTokenLifetimeSeconds
             vaultConfiguration.pendingTokenLifetimeSeconds = vaultConfiguration.enrollmentTokenLifetimeSeconds
             if configuration.tenantKeyRotationDays > 0 {
                 vaultConfiguration.tenantKeyRotationSeconds = Int64(configuration.tenantKeyRotationDays) * 86400

@@ -124,6 +124,18 @@ final class EnrollmentE2ETests: E2ETestCase {
         assertError(try admin.request("OPERATOR ROTATE"), "FORBIDDEN")
     }
 
+    func testAnEnrollmentSessionEndsWhenItsTokenExpires() throws {
+        let server = try startServer { $0.enrollmentTokenLifetimeSeconds = 1 }
+        let enrollment = try enrollTenant("acme", on: server)
+        let session = try server.connect(token: enrollment)
+        Thread.sleep(forTimeInterval: 2.1)
+        assertError(try session.request("TENANT CLAIM"), "AUTH_REQUIRED", "expired while the session was open")
+        assertValue(try session.request("WHOAMI"), ["role": "anonymous"])
+        assertError(try server.connect().auth(enrollment), "AUTH_FAILED")
+        let renewed = try token(try server.connectAsOperator().request("TENANT ENROLL acme"), "enrollment")
+        assertValue(try server.connect().auth(renewed), ["role": "enrollment", "tenant": "acme"])
+    }
+
     /// `createTenant` with another operator token than the server's file.
     private func createTenantAs(_ operatorToken: String, _ name: String, on server: E2EServer) throws -> String {
         let op = try server.connect(token: operatorToken)
