@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "CofferStore", dependencies: ["CSQLite", "CCofferShims", "CofferCrypto"]),
         .target(name: "CofferProtocol"),
         .target(name: "CofferServer", dependencies: ["COpenSSL", "CCofferShims", "CofferCrypto", "CofferStore", "CofferProtocol"]),
-        .target(name: "CofferClient", dependencies: ["COpenSSL", "CCofferShims", "CofferProtocol"]),
+        .target(name: "CofferClient", dependencies: ["COpenSSL", "CCofferShims", "CofferCrypto", "CofferProtocol"]),
         .executableTarget(name: "coffer", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto", "CofferProtocol"]),
         // libFuzzer harness; its plain build replays corpus files (Tests/Fuzz/run-fuzz.sh builds it with -DFUZZING).
         .executableTarget(name: "CofferFuzz", dependencies: ["CofferProtocol", "CofferServer"]),

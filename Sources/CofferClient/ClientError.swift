@@ -1,4 +1,4 @@
-import COpenSSL
+import CofferCrypto
 
 /// A client failure. The text names the operation and OpenSSL's or the system's reason;
 /// it never contains request or reply contents.
@@ -46,15 +46,7 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
     /// Builds an error from the thread's OpenSSL error queue and empties it (the queue is per
     /// thread and a stale entry would be blamed on the next call).
     static func drainingQueue(_ kind: Kind, _ message: String, extra: String? = nil) -> ClientError {
-        var details: [String] = []
-        while true {
-            let code = ERR_get_error()
-            if code == 0 { break }
-            var buffer = [CChar](repeating: 0, count: 256)
-            ERR_error_string_n(code, &buffer, buffer.count)
-            details.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
-        ERR_clear_error()
+        var details = OpenSSLErrorQueue.drain()
         if let extra { details.append(extra) }
         return ClientError(kind: kind, message: message, details: details)
     }

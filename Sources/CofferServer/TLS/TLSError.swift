@@ -1,4 +1,4 @@
-import COpenSSL
+import CofferCrypto
 
 /// A TLS failure, carrying OpenSSL's drained error queue as readable text
 /// (in the manner of swift-nio-ssl's `BoringSSLError`).
