@@ -1,4 +1,5 @@
 import Foundation
+import CofferTLS
 
 /// Resolves the configured host and binds a listening socket to every address it names
 /// (so "localhost" serves both 127.0.0.1 and ::1), all on the same port.

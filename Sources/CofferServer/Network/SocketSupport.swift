@@ -1,4 +1,5 @@
 import Foundation
+import CofferTLS
 
 /// Small socket helpers shared by the listener and its connection threads.
 enum SocketSupport {

@@ -5,9 +5,9 @@ import Darwin
 #endif
 
 /// System calls whose names clash with methods of the types that use them (`close`).
-enum NetworkPosix {
+public enum NetworkPosix {
     /// Closes a file descriptor, ignoring errors (there is nothing useful to do about them).
-    static func closeDescriptor(_ descriptor: Int32) {
+    public static func closeDescriptor(_ descriptor: Int32) {
         #if canImport(Glibc)
         _ = Glibc.close(descriptor)
         #else
@@ -16,12 +16,12 @@ enum NetworkPosix {
     }
 
     /// The text for the current `errno`.
-    static func errorText(_ number: Int32 = errno) -> String {
+    public static func errorText(_ number: Int32 = errno) -> String {
         String(cString: strerror(number))
     }
 
     /// The text of a NUL-terminated C string held in an array.
-    static func string(fromCString characters: [CChar]) -> String {
+    public static func string(fromCString characters: [CChar]) -> String {
         String(decoding: characters.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
