@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "CofferTLS", dependencies: ["COpenSSL", "CCofferShims", "CofferCrypto"]),
         .target(name: "CofferProtocol"),
         .target(name: "CofferServer", dependencies: ["COpenSSL", "CCofferShims", "CofferCrypto", "CofferStore", "CofferTLS", "CofferProtocol"]),
-        .target(name: "CofferClient", dependencies: ["COpenSSL", "CCofferShims", "CofferCrypto", "CofferProtocol"]),
+        .target(name: "CofferClient", dependencies: ["COpenSSL", "CofferTLS", "CofferProtocol"]),
         .executableTarget(name: "coffer", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto", "CofferProtocol"]),
         // libFuzzer harness; its plain build replays corpus files (Tests/Fuzz/run-fuzz.sh builds it with -DFUZZING).
         .executableTarget(name: "CofferFuzz", dependencies: ["CofferProtocol", "CofferServer"]),
