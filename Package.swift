@@ -38,6 +38,7 @@ let package = Package(
         .testTarget(name: "CofferCryptoTests", dependencies: ["CofferCrypto"]),
         .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCrypto"]),
         .testTarget(name: "CofferProtocolTests", dependencies: ["CofferProtocol"]),
+        .testTarget(name: "CofferTLSTests", dependencies: ["CofferTLS", "CofferCrypto", "COpenSSL"]),
         .testTarget(name: "CofferServerTests", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto", "CofferTLS", "CofferProtocol", "coffer"]),
     ],
     swiftLanguageModes: [.v6]

@@ -21,12 +21,9 @@ public final class CofferConnection {
     private var failed = false
     private var isClosed = false
 
-    /// Connects to the server and completes the TLS handshake.
-    ///
-    /// Also makes the process ignore SIGPIPE: OpenSSL writes to the socket with plain `write`,
-    /// and a server that has closed the connection must produce an error, not kill the client.
+    /// Connects to the server and completes the TLS handshake. (Like every `TLSStream`, this
+    /// makes the process ignore SIGPIPE, so a server that has gone away is an error, not a kill.)
     public init(configuration: ClientConfiguration) throws(ClientError) {
-        signal(SIGPIPE, SIG_IGN)
         guard (1...65_535).contains(configuration.port) else {
             throw ClientError(kind: .invalidConfiguration, message: "the port must be between 1 and 65535")
         }
@@ -36,7 +33,7 @@ public final class CofferConnection {
         let deadline = IODeadline(secondsFromNow: configuration.timeoutSeconds)
         let socket: Int32
         do {
-            socket = try PlainSocket.connect(host: configuration.host, port: configuration.port, from: configuration.sourceAddress, until: deadline)
+            socket = try TCPSocket.connect(host: configuration.host, port: configuration.port, from: configuration.sourceAddress, until: deadline)
         } catch {
             throw ClientError(error, message: "cannot \(error.operation)")
         }

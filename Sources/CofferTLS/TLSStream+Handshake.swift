@@ -38,12 +38,12 @@ extension TLSStream {
     /// Client side after a plaintext exchange on the same socket (STARTTLS; PostgreSQL's
     /// `SSLRequest` answered by `S`): as `init(connectingOn:…)`, but first refuses a peer that
     /// has already sent bytes beyond the plaintext answer. Read that answer with
-    /// `PlainSocket.receive(exactly:from:until:)`, which never reads past it: the bytes after it
+    /// `TCPSocket.receive(exactly:from:until:)`, which never reads past it: the bytes after it
     /// then either go through the verified handshake or are refused here, and none can be taken
     /// as if they had arrived under TLS (the flaw of CVE-2021-23222).
     public convenience init(startingTLSOn socket: Int32, context: TLSClientContext, serverName: String,
                             until deadline: IODeadline) throws(TLSError) {
-        let pending = PlainSocket.pendingByteCount(socket)
+        let pending = TCPSocket.pendingByteCount(socket)
         guard pending == 0 else {
             throw TLSError(kind: .handshake, operation: "start TLS",
                            details: ["the peer sent data before the TLS handshake"])
@@ -53,6 +53,7 @@ extension TLSStream {
 
     /// A new `SSL *` on `socket` from the `SSL_CTX *` `context`, owned by the caller.
     private static func makeSSL(context: OpaquePointer, socket: Int32) throws(TLSError) -> OpaquePointer {
+        TCPSocket.ignoreBrokenPipes()
         ERR_clear_error()
         guard let ssl = SSL_new(context) else {
             throw TLSError.drainingQueue(.handshake, "create connection")

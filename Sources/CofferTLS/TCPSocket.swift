@@ -3,7 +3,7 @@ import Foundation
 /// A TCP connection before (or without) TLS: connecting with a deadline, and the plaintext
 /// exchange some protocols run before their TLS handshake (PostgreSQL's `SSLRequest`).
 /// Every wait is a `poll` bounded by the caller's deadline.
-public enum PlainSocket {
+public enum TCPSocket {
     /// Resolves `host` and connects to the first address that answers, from `source` (a numeric
     /// address, for a host with several) if given. The socket returned is non-blocking,
     /// close-on-exec, with `TCP_NODELAY`, and owned by the caller. Throws `.connect`.
@@ -37,10 +37,11 @@ public enum PlainSocket {
 
     /// Sends every byte of `bytes` in the clear, or throws (`.timeout` at `deadline`, `.io`).
     public static func send(_ bytes: [UInt8], on socket: Int32, until deadline: IODeadline) throws(TLSError) {
+        ignoreBrokenPipes()
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes { buffer in
-                sendWithoutSignal(socket, buffer.baseAddress! + offset, buffer.count - offset)
+                Foundation.send(socket, buffer.baseAddress! + offset, buffer.count - offset, 0)
             }
             if sent > 0 {
                 offset += sent
@@ -89,14 +90,16 @@ public enum PlainSocket {
         return max(peeked, 0)
     }
 
-    /// `send` that cannot raise SIGPIPE where the platform allows it (Linux: `MSG_NOSIGNAL`).
-    private static func sendWithoutSignal(_ socket: Int32, _ base: UnsafeRawPointer, _ count: Int) -> Int {
-        #if os(Linux)
-        return Foundation.send(socket, base, count, Int32(MSG_NOSIGNAL))
-        #else
-        return Foundation.send(socket, base, count, 0)
-        #endif
+    /// Makes the process ignore SIGPIPE (once; later calls do nothing): OpenSSL writes to the
+    /// socket with plain `write`, and a peer that has gone away must produce an error, not kill
+    /// the process. Every `TLSStream` and every plaintext `send` calls it.
+    static func ignoreBrokenPipes() {
+        _ = brokenPipesIgnored
     }
+
+    private static let brokenPipesIgnored: Void = {
+        _ = signal(SIGPIPE, SIG_IGN)
+    }()
 
     private enum Attempt {
         case success(Int32)
