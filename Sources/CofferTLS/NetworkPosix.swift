@@ -4,8 +4,18 @@ import Glibc
 import Darwin
 #endif
 
-/// System calls whose names clash with methods of the types that use them (`close`).
+/// System calls whose names clash with methods of the types that use them (`close`), and the
+/// constants Glibc and Darwin import differently.
 public enum NetworkPosix {
+    /// `SOCK_STREAM`, which Glibc imports as an enum and Darwin as an integer.
+    public static var streamType: Int32 {
+        #if os(Linux)
+        return Int32(SOCK_STREAM.rawValue)
+        #else
+        return SOCK_STREAM
+        #endif
+    }
+
     /// Closes a file descriptor, ignoring errors (there is nothing useful to do about them).
     public static func closeDescriptor(_ descriptor: Int32) {
         #if canImport(Glibc)

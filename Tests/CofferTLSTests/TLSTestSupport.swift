@@ -56,12 +56,7 @@ enum TestSockets {
     /// A connected pair of non-blocking UNIX-domain stream sockets.
     static func pair() throws -> (Int32, Int32) {
         var descriptors: [Int32] = [-1, -1]
-        #if os(Linux)
-        let type = Int32(SOCK_STREAM.rawValue)
-        #else
-        let type = SOCK_STREAM
-        #endif
-        guard socketpair(AF_UNIX, type, 0, &descriptors) == 0 else {
+        guard socketpair(AF_UNIX, NetworkPosix.streamType, 0, &descriptors) == 0 else {
             throw XCTSkip("socketpair failed: \(NetworkPosix.errorText())")
         }
         descriptors.forEach(setNonBlocking)
@@ -74,11 +69,7 @@ enum TestSockets {
 
     /// A listening TCP socket on 127.0.0.1 and the port the system chose.
     static func listenOnLoopback() throws -> (socket: Int32, port: Int) {
-        #if os(Linux)
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
+        let descriptor = socket(AF_INET, NetworkPosix.streamType, 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
