@@ -3,9 +3,10 @@ import PackageDescription
 
 // Layers, each depending only downward:
 //   COpenSSL, CSQLite, CCofferShims   C bridging
-//   CofferCrypto, CofferStore         crypto and storage (the vault engine)
+//   CofferCrypto                      crypto (and the one drain of OpenSSL's error queue)
+//   CofferStore, CofferTLS            storage (the vault engine); TLS over POSIX sockets
 //   CofferProtocol                    the line protocol, pure
-//   CofferServer, CofferClient        TLS, sessions, dispatch; the client library
+//   CofferServer, CofferClient        listener, sessions, dispatch; the client library
 //   coffer                            the executable
 let package = Package(
     name: "Coffer",
@@ -27,16 +28,18 @@ let package = Package(
         .target(name: "CCofferShims", dependencies: ["COpenSSL", "CSQLite"]),
         .target(name: "CofferCrypto", dependencies: ["COpenSSL", "CCofferShims"]),
         .target(name: "CofferStore", dependencies: ["CSQLite", "CCofferShims", "CofferCrypto"]),
+        .target(name: "CofferTLS", dependencies: ["COpenSSL", "CCofferShims", "CofferCrypto"]),
         .target(name: "CofferProtocol"),
-        .target(name: "CofferServer", dependencies: ["COpenSSL", "CCofferShims", "CofferCrypto", "CofferStore", "CofferProtocol"]),
-        .target(name: "CofferClient", dependencies: ["COpenSSL", "CCofferShims", "CofferProtocol"]),
+        .target(name: "CofferServer", dependencies: ["COpenSSL", "CCofferShims", "CofferCrypto", "CofferStore", "CofferTLS", "CofferProtocol"]),
+        .target(name: "CofferClient", dependencies: ["COpenSSL", "CofferTLS", "CofferProtocol"]),
         .executableTarget(name: "coffer", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto", "CofferProtocol"]),
         // libFuzzer harness; its plain build replays corpus files (Tests/Fuzz/run-fuzz.sh builds it with -DFUZZING).
         .executableTarget(name: "CofferFuzz", dependencies: ["CofferProtocol", "CofferServer"]),
         .testTarget(name: "CofferCryptoTests", dependencies: ["CofferCrypto"]),
         .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCrypto"]),
         .testTarget(name: "CofferProtocolTests", dependencies: ["CofferProtocol"]),
-        .testTarget(name: "CofferServerTests", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto", "CofferProtocol", "coffer"]),
+        .testTarget(name: "CofferTLSTests", dependencies: ["CofferTLS", "CofferCrypto", "COpenSSL"]),
+        .testTarget(name: "CofferServerTests", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto", "CofferTLS", "CofferProtocol", "coffer"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,4 @@
-import COpenSSL
+import CofferTLS
 
 /// A client failure. The text names the operation and OpenSSL's or the system's reason;
 /// it never contains request or reply contents.
@@ -43,19 +43,22 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
         details.isEmpty ? message : message + ": " + details.joined(separator: "; ")
     }
 
-    /// Builds an error from the thread's OpenSSL error queue and empties it (the queue is per
-    /// thread and a stale entry would be blamed on the next call).
-    static func drainingQueue(_ kind: Kind, _ message: String, extra: String? = nil) -> ClientError {
-        var details: [String] = []
-        while true {
-            let code = ERR_get_error()
-            if code == 0 { break }
-            var buffer = [CChar](repeating: 0, count: 256)
-            ERR_error_string_n(code, &buffer, buffer.count)
-            details.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    /// A transport failure reported by CofferTLS, keeping its details (OpenSSL's drained error
+    /// queue, the system's reason); `message` says what the client was doing, and `kind`, if
+    /// given, replaces the kind derived from the failure.
+    init(_ failure: TLSError, message: String, kind: Kind? = nil) {
+        self.init(kind: kind ?? Self.kind(of: failure), message: message, details: failure.details)
+    }
+
+    private static func kind(of failure: TLSError) -> Kind {
+        switch failure.kind {
+        case .configuration, .certificateGeneration: return .invalidConfiguration
+        case .connect: return .connect
+        case .handshake: return .handshake
+        case .certificateVerification: return .certificateVerification
+        case .timeout: return .timeout
+        case .closed: return .closed
+        case .io: return .io
         }
-        ERR_clear_error()
-        if let extra { details.append(extra) }
-        return ClientError(kind: kind, message: message, details: details)
     }
 }

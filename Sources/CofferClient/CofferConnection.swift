@@ -1,5 +1,6 @@
 import Foundation
 import COpenSSL
+import CofferTLS
 
 /// A blocking TLS client for the Coffer line protocol. Used from one thread at a time.
 ///
@@ -10,37 +11,38 @@ public final class CofferConnection {
     /// The configuration this connection was made with.
     public let configuration: ClientConfiguration
 
-    private let socket: Int32
-    /// The `SSL *`; freed by `close`.
-    private let ssl: OpaquePointer
+    /// The TLS session; closed by `close`.
+    private let stream: TLSStream
     private let readScratch: UnsafeMutableRawBufferPointer
-    private var input = ReplyBuffer()
+    private var input = LineBuffer()
     private var inputEnded = false
-    /// A fatal TLS error or a timeout: the connection must not be used or shut down cleanly.
+    /// A fatal TLS error, a failed send or an oversized reply: the connection must not be used
+    /// or shut down cleanly.
     private var failed = false
     private var isClosed = false
 
-    /// Connects to the server and completes the TLS handshake.
-    ///
-    /// Also makes the process ignore SIGPIPE: OpenSSL writes to the socket with plain `write`,
-    /// and a server that has closed the connection must produce an error, not kill the client.
+    /// Connects to the server and completes the TLS handshake. (Like every `TLSStream`, this
+    /// makes the process ignore SIGPIPE, so a server that has gone away is an error, not a kill.)
     public init(configuration: ClientConfiguration) throws(ClientError) {
-        signal(SIGPIPE, SIG_IGN)
         guard (1...65_535).contains(configuration.port) else {
             throw ClientError(kind: .invalidConfiguration, message: "the port must be between 1 and 65535")
         }
         guard configuration.timeoutSeconds > 0, configuration.maxReplyBytes > 0 else {
             throw ClientError(kind: .invalidConfiguration, message: "timeoutSeconds and maxReplyBytes must be positive")
         }
-        let deadline = ClientSocket.Deadline(secondsFromNow: configuration.timeoutSeconds)
-        let socket = try ClientSocket.open(host: configuration.host, port: configuration.port, from: configuration.sourceAddress, until: deadline)
+        let deadline = IODeadline(secondsFromNow: configuration.timeoutSeconds)
+        let socket: Int32
         do {
-            ssl = try ClientTLSSetup.connect(socket, configuration: configuration, until: deadline)
+            socket = try TCPSocket.connect(host: configuration.host, port: configuration.port, from: configuration.sourceAddress, until: deadline)
         } catch {
-            ClientSocket.closeDescriptor(socket)
+            throw ClientError(error, message: "cannot \(error.operation)")
+        }
+        do {
+            stream = try Self.handshake(socket, configuration: configuration, until: deadline)
+        } catch {
+            NetworkPosix.closeDescriptor(socket)
             throw error
         }
-        self.socket = socket
         self.configuration = configuration
         self.readScratch = .allocate(byteCount: 16 * 1024, alignment: 16)
     }
@@ -50,6 +52,30 @@ public final class CofferConnection {
         // The scratch buffer held decrypted replies (personal data); clear it before release.
         OPENSSL_cleanse(readScratch.baseAddress, readScratch.count)
         readScratch.deallocate()
+    }
+
+    /// Runs the TLS handshake on `socket`, verifying the server's certificate against the
+    /// trusted certificate (or the system store) and the expected host name or IP address.
+    private static func handshake(_ socket: Int32, configuration: ClientConfiguration, until deadline: IODeadline) throws(ClientError) -> TLSStream {
+        let context: TLSClientContext
+        do {
+            context = try TLSClientContext(configuration: TLSClientConfiguration(
+                trustedCertificatesPath: configuration.trustedCertificatePath,
+                minimumVersion: configuration.minimumVersion ?? .v1_2,
+                maximumVersion: configuration.maximumVersion))
+        } catch {
+            throw ClientError(error, message: "cannot \(error.operation)")
+        }
+        do {
+            return try TLSStream(connectingOn: socket, context: context, serverName: configuration.expectedServerName, until: deadline)
+        } catch {
+            switch error.kind {
+            case .timeout: throw ClientError(error, message: "TLS handshake timed out")
+            case .certificateVerification: throw ClientError(error, message: "server certificate verification failed")
+            case .configuration: throw ClientError(error, message: "cannot \(error.operation)")
+            default: throw ClientError(error, message: "TLS handshake failed")
+            }
+        }
     }
 
     /// Sends one request line (adding the LF) and returns the reply line without its LF.
@@ -69,32 +95,13 @@ public final class CofferConnection {
         guard !isClosed, !failed else {
             throw ClientError(kind: .closed, message: "the connection is closed")
         }
-        let deadline = ClientSocket.Deadline(secondsFromNow: configuration.timeoutSeconds)
-        let failure: ClientError? = bytes.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return nil }
-            var offset = 0
-            while offset < buffer.count {
-                let length = Int32(min(buffer.count - offset, Int(Int32.max)))
-                ERR_clear_error()
-                let written = SSL_write(ssl, base + offset, length)
-                if written > 0 {
-                    offset += Int(written)
-                    continue
-                }
-                let code = SSL_get_error(ssl, written)
-                guard code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE else {
-                    return ClientError.drainingQueue(.io, "cannot send to the server", extra: systemErrorText(code))
-                }
-                guard ClientSocket.wait(socket, writable: code == SSL_ERROR_WANT_WRITE, until: deadline) else {
-                    ERR_clear_error()
-                    return ClientError(kind: .timeout, message: "the server did not accept data within \(configuration.timeoutSeconds) s")
-                }
-            }
-            return nil
-        }
-        if let failure {
+        do {
+            try stream.write(bytes, until: IODeadline(secondsFromNow: configuration.timeoutSeconds))
+        } catch {
             failed = true
-            throw failure
+            throw error.kind == .timeout
+                ? ClientError(error, message: "the server did not accept data within \(configuration.timeoutSeconds) s")
+                : ClientError(error, message: "cannot send to the server")
         }
     }
 
@@ -102,9 +109,10 @@ public final class CofferConnection {
     /// (a partial line before the close is dropped).
     public func readReplyLine() throws(ClientError) -> String? {
         guard !isClosed else { throw ClientError(kind: .closed, message: "the connection is closed") }
-        let deadline = ClientSocket.Deadline(secondsFromNow: configuration.timeoutSeconds)
+        let deadline = IODeadline(secondsFromNow: configuration.timeoutSeconds)
         while true {
-            if let line = input.nextLine() {
+            // No limit here: the reply bound is checked below, with the client's own messages.
+            if case .line(let line) = input.nextLine(limit: Int.max) {
                 guard line.count <= configuration.maxReplyBytes, let text = String(bytes: line, encoding: .utf8) else {
                     throw ClientError(kind: .invalidReply, message: "the reply is longer than \(configuration.maxReplyBytes) bytes or not UTF-8")
                 }
@@ -120,57 +128,38 @@ public final class CofferConnection {
     }
 
     /// Reads one chunk into `input`, or marks the input ended.
-    private func receive(until deadline: ClientSocket.Deadline) throws(ClientError) {
-        while true {
-            ERR_clear_error()
-            let count = SSL_read(ssl, readScratch.baseAddress, Int32(readScratch.count))
-            if count > 0 {
-                input.append(UnsafeRawBufferPointer(rebasing: readScratch[0..<Int(count)]))
-                return
-            }
-            let code = SSL_get_error(ssl, count)
-            switch code {
-            case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
-                guard ClientSocket.wait(socket, writable: code == SSL_ERROR_WANT_WRITE, until: deadline) else {
-                    ERR_clear_error()
-                    throw ClientError(kind: .timeout, message: "no reply within \(configuration.timeoutSeconds) s")
-                }
-            case SSL_ERROR_ZERO_RETURN:
-                inputEnded = true
-                return
-            default:
-                let reason = ERR_GET_REASON(ERR_peek_error())
-                let systemError = errno
-                inputEnded = true
-                failed = true
-                // A close without close_notify is still an end of input for a line protocol:
-                // a truncated line is never returned, so nothing can be misread.
-                if (code == SSL_ERROR_SSL && reason == SSL_R_UNEXPECTED_EOF_WHILE_READING)
-                    || (code == SSL_ERROR_SYSCALL && systemError == 0) {
-                    ERR_clear_error()
-                    return
-                }
-                throw ClientError.drainingQueue(.closed, "the connection failed", extra: systemErrorText(code))
-            }
+    private func receive(until deadline: IODeadline) throws(ClientError) {
+        let result: TLSStream.ReadResult
+        do {
+            result = try stream.read(into: readScratch, until: deadline)
+        } catch {
+            inputEnded = true
+            failed = true
+            throw ClientError(error, message: "the connection failed", kind: .closed)
+        }
+        switch result {
+        case .received(let count):
+            input.append(UnsafeRawBufferPointer(rebasing: readScratch[0..<count]))
+        case .closeNotify:
+            inputEnded = true
+        case .truncated:
+            // A close without close_notify is still an end of input for a line protocol:
+            // a truncated line is never returned, so nothing can be misread.
+            inputEnded = true
+            failed = true
+        case .timedOut, .woken:
+            throw ClientError(kind: .timeout, message: "no reply within \(configuration.timeoutSeconds) s")
         }
     }
 
-    /// Sends close_notify after a clean session (never after a fatal error) and closes the
-    /// socket. Idempotent.
+    /// Sends close_notify after a clean session (never after a fatal error), without waiting
+    /// for a server that does not read, and closes the socket. Idempotent.
     public func close() {
         guard !isClosed else { return }
         isClosed = true
         if !failed {
-            ERR_clear_error()
-            _ = SSL_shutdown(ssl)
-            ERR_clear_error()
+            stream.sendCloseNotify(until: IODeadline(secondsFromNow: 0))
         }
-        SSL_free(ssl)
-        ClientSocket.closeDescriptor(socket)
-    }
-
-    private func systemErrorText(_ code: Int32) -> String? {
-        guard code == SSL_ERROR_SYSCALL else { return nil }
-        return errno == 0 ? "the server closed the connection" : String(cString: strerror(errno))
+        stream.close()
     }
 }

@@ -1,5 +1,3 @@
-import COpenSSL
-
 /// A failure in the crypto layer. Messages name the operation, never key or plaintext bytes.
 public enum CryptoError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Authentication failed: wrong key, wrong associated data, or tampered bytes.
@@ -26,15 +24,7 @@ public enum CryptoError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Builds an `.openSSL` error from the thread's error queue and clears the queue,
     /// which is per thread and would otherwise leak into the next, unrelated call.
     static func drainingQueue(operation: String) -> CryptoError {
-        var lines: [String] = []
-        while true {
-            let code = ERR_get_error()
-            if code == 0 { break }
-            var buffer = [CChar](repeating: 0, count: 256)
-            ERR_error_string_n(code, &buffer, buffer.count)
-            lines.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
-        ERR_clear_error()
+        let lines = OpenSSLErrorQueue.drain()
         return .openSSL(operation: operation, details: lines.isEmpty ? "no details" : lines.joined(separator: "; "))
     }
 }

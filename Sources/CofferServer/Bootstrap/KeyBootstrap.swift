@@ -1,5 +1,6 @@
 import CofferCrypto
 import CofferStore
+import CofferTLS
 import Foundation
 
 /// Checks, and where allowed creates, the secret files the server needs before it starts

@@ -1,4 +1,5 @@
 import Foundation
+import CofferTLS
 
 /// The client address that the per-address limits count: an IPv4 address, or the /64 prefix of
 /// an IPv6 address (one subscriber usually holds a whole /64, so counting single IPv6 addresses

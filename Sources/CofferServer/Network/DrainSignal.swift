@@ -1,4 +1,5 @@
 import Foundation
+import CofferTLS
 
 /// A one-shot, level-triggered "the server is stopping" signal that threads blocked in `poll`
 /// can wait on: a pipe whose read end becomes (and stays) readable once fired.

@@ -1,4 +1,5 @@
 import Foundation
+import CofferTLS
 
 /// Accepts TLS connections and runs a handler for each on its own thread.
 ///

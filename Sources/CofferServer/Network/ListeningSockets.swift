@@ -1,4 +1,5 @@
 import Foundation
+import CofferTLS
 
 /// Resolves the configured host and binds a listening socket to every address it names
 /// (so "localhost" serves both 127.0.0.1 and ::1), all on the same port.
@@ -39,7 +40,7 @@ enum ListeningSockets {
     private static func resolve(host: String, port: Int) throws(NetworkError) -> [Address] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = SocketSupport.streamType
+        hints.ai_socktype = NetworkPosix.streamType
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
         var list: UnsafeMutablePointer<addrinfo>?
         let result = getaddrinfo(host.isEmpty ? nil : host, String(port), &hints, &list)

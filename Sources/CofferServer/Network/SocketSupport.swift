@@ -1,22 +1,14 @@
 import Foundation
+import CofferTLS
 
 /// Small socket helpers shared by the listener and its connection threads.
 enum SocketSupport {
-    /// `SOCK_STREAM`, which Glibc imports as an enum and Darwin as an integer.
-    static var streamType: Int32 {
-        #if os(Linux)
-        return Int32(SOCK_STREAM.rawValue)
-        #else
-        return SOCK_STREAM
-        #endif
-    }
-
     /// Creates a stream socket that is not inherited by child processes.
     static func makeStreamSocket(family: Int32) -> Int32 {
         #if os(Linux)
-        return socket(family, streamType | Int32(SOCK_CLOEXEC.rawValue), 0)
+        return socket(family, NetworkPosix.streamType | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
-        let descriptor = socket(family, streamType, 0)
+        let descriptor = socket(family, NetworkPosix.streamType, 0)
         if descriptor >= 0 { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         return descriptor
         #endif

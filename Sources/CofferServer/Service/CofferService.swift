@@ -1,6 +1,7 @@
 import CofferCrypto
 import CofferProtocol
 import CofferStore
+import CofferTLS
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import CofferStore
+import CofferTLS
 
 /// Why the server could not start.
 public enum ServiceError: Error, Sendable, CustomStringConvertible {

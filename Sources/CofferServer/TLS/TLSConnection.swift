@@ -1,5 +1,6 @@
 import Foundation
 import COpenSSL
+import CofferTLS
 
 /// One accepted, handshaken TLS connection. Used from exactly one thread (its connection thread).
 ///
@@ -35,9 +36,8 @@ public final class TLSConnection {
     /// The most input `close` discards while lingering.
     static let lingerMaximumBytes = 1 << 20
 
-    private let socket: Int32
-    /// The `SSL *`; freed by `close`.
-    private let ssl: OpaquePointer
+    /// The TLS session; closed by `close`.
+    private let stream: TLSStream
     private let idleTimeout: Double
     private let drain: DrainSignal
     private let readScratch: UnsafeMutableRawBufferPointer
@@ -47,8 +47,6 @@ public final class TLSConnection {
     private var writeFailure: TLSError?
     /// No more input will arrive (close_notify, EOF, reset or fatal error).
     private var inputEnded = false
-    /// A fatal TLS error or a timed-out write: `SSL_shutdown` must not be called.
-    private var failed = false
     /// `.tooLong` was returned: the rest of the input is unread and is discarded on close.
     private var rejectedLine = false
     private var isClosed = false
@@ -62,17 +60,16 @@ public final class TLSConnection {
     init(acceptingOn socket: Int32, context: TLSServerContext, peerDescription: String, clientAddress: ClientAddress?,
          idleTimeout: Double, handshakeDeadline: IODeadline, drain: DrainSignal,
          handshakeEnded: () -> Void = {}) throws(TLSError) {
-        let ssl: OpaquePointer
+        let stream: TLSStream
         do {
-            ssl = try Self.handshake(socket: socket, context: context, deadline: handshakeDeadline, drain: drain)
+            stream = try TLSStream(acceptingOn: socket, context: context, until: handshakeDeadline, wake: drain.readDescriptor)
         } catch {
             handshakeEnded()
             NetworkPosix.closeDescriptor(socket)
             throw error
         }
         handshakeEnded()
-        self.socket = socket
-        self.ssl = ssl
+        self.stream = stream
         self.peerDescription = peerDescription
         self.clientAddress = clientAddress
         self.idleTimeout = idleTimeout
@@ -85,42 +82,6 @@ public final class TLSConnection {
         // The scratch buffer held decrypted request bytes (personal data); clear before release.
         OPENSSL_cleanse(readScratch.baseAddress, readScratch.count)
         readScratch.deallocate()
-    }
-
-    private static func handshake(socket: Int32, context: TLSServerContext, deadline: IODeadline, drain: DrainSignal) throws(TLSError) -> OpaquePointer {
-        ERR_clear_error()
-        guard let ssl = SSL_new(context.handle) else {
-            throw TLSError.drainingQueue(.handshake, "create connection")
-        }
-        guard SSL_set_fd(ssl, socket) == 1 else {
-            let error = TLSError.drainingQueue(.handshake, "attach socket")
-            SSL_free(ssl)
-            throw error
-        }
-        while true {
-            ERR_clear_error()
-            let result = SSL_accept(ssl)
-            if result == 1 { return ssl }
-            let code = SSL_get_error(ssl, result)
-            let outcome: SocketWait.Outcome
-            switch code {
-            case SSL_ERROR_WANT_READ:
-                outcome = SocketWait.wait(socket, for: .readable, until: deadline, wake: drain.readDescriptor)
-            case SSL_ERROR_WANT_WRITE:
-                outcome = SocketWait.wait(socket, for: .writable, until: deadline, wake: drain.readDescriptor)
-            default:
-                let error = TLSError.drainingQueue(.handshake, "handshake", extra: systemErrorText(code))
-                SSL_free(ssl)
-                throw error
-            }
-            guard outcome == .ready else {
-                ERR_clear_error()
-                SSL_free(ssl)
-                throw outcome == .woken
-                    ? TLSError(kind: .closed, operation: "handshake", details: ["the server is stopping"])
-                    : TLSError(kind: .timeout, operation: "handshake", details: ["not finished by the handshake deadline"])
-            }
-        }
     }
 
     // MARK: Reading
@@ -163,33 +124,27 @@ public final class TLSConnection {
 
     /// Reads one chunk of plaintext into `input`.
     private func receive(until deadline: IODeadline, wakeOnDrain: Bool) -> ReceiveOutcome {
-        while true {
-            ERR_clear_error()
-            let count = SSL_read(ssl, readScratch.baseAddress, Int32(readScratch.count))
-            if count > 0 {
-                input.append(UnsafeRawBufferPointer(rebasing: readScratch[0..<Int(count)]))
-                return .received
-            }
-            let code = SSL_get_error(ssl, count)
-            switch code {
-            case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
-                let direction: SocketWait.Direction = code == SSL_ERROR_WANT_READ ? .readable : .writable
-                switch SocketWait.wait(socket, for: direction, until: deadline, wake: wakeOnDrain ? drain.readDescriptor : nil) {
-                case .ready: continue
-                case .timedOut: return .timedOut
-                case .woken: return .woken
-                }
-            case SSL_ERROR_ZERO_RETURN:
-                // The peer's close_notify: a clean end, answered by ours in `close`.
-                inputEnded = true
-                return .ended
-            default:
-                // EOF without close_notify, reset, or a protocol error: nothing more to say to this peer.
-                ERR_clear_error()
-                failed = true
-                inputEnded = true
-                return .ended
-            }
+        let result: TLSStream.ReadResult
+        do {
+            result = try stream.read(into: readScratch, until: deadline, wake: wakeOnDrain ? drain.readDescriptor : nil)
+        } catch {
+            // A reset or a protocol error: nothing more to say to this peer (the stream is failed).
+            inputEnded = true
+            return .ended
+        }
+        switch result {
+        case .received(let count):
+            input.append(UnsafeRawBufferPointer(rebasing: readScratch[0..<count]))
+            return .received
+        case .closeNotify, .truncated:
+            // close_notify is a clean end, answered by ours in `close`; an EOF without it
+            // leaves the stream failed, so `close` sends nothing.
+            inputEnded = true
+            return .ended
+        case .timedOut:
+            return .timedOut
+        case .woken:
+            return .woken
         }
     }
 
@@ -205,7 +160,7 @@ public final class TLSConnection {
     /// Appends to the output buffer without writing, unless the buffer exceeds 64 KiB.
     /// A failure of that automatic write is reported by the next `flush` or `write`.
     public func enqueue(_ bytes: [UInt8]) {
-        guard !isClosed, !failed, writeFailure == nil else { return }
+        guard !isClosed, !stream.hasFailed, writeFailure == nil else { return }
         output.append(contentsOf: bytes)
         if output.count > Self.outputFlushThreshold {
             do { try flush() } catch { writeFailure = error }
@@ -223,42 +178,15 @@ public final class TLSConnection {
         if let writeFailure { throw writeFailure }
         guard !output.isEmpty else { return }
         guard !isClosed else { throw TLSError(kind: .closed, operation: "write", details: ["the connection is closed"]) }
-        guard !failed else { throw TLSError(kind: .closed, operation: "write", details: ["the connection failed earlier"]) }
+        guard !stream.hasFailed else { throw TLSError(kind: .closed, operation: "write", details: ["the connection failed earlier"]) }
         let deadline = IODeadline(secondsFromNow: idleTimeout)
-        let failure = output.withUnsafeBytes { bytes in sendAll(bytes, until: deadline) }
+        let failure: TLSError?
+        do { try stream.write(output, until: deadline); failure = nil } catch { failure = error }
         output.removeAll(keepingCapacity: output.capacity <= 4 * Self.outputFlushThreshold)
         if let failure {
-            failed = true
             writeFailure = failure
             throw failure
         }
-    }
-
-    /// Writes every byte, retrying a blocked write with the same arguments as OpenSSL requires.
-    private func sendAll(_ bytes: UnsafeRawBufferPointer, until deadline: IODeadline) -> TLSError? {
-        guard let base = bytes.baseAddress else { return nil }
-        var offset = 0
-        while offset < bytes.count {
-            let length = Int32(min(bytes.count - offset, Int(Int32.max)))
-            ERR_clear_error()
-            let written = SSL_write(ssl, base + offset, length)
-            if written > 0 {
-                offset += Int(written)
-                continue
-            }
-            let code = SSL_get_error(ssl, written)
-            switch code {
-            case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
-                let direction: SocketWait.Direction = code == SSL_ERROR_WANT_READ ? .readable : .writable
-                if SocketWait.wait(socket, for: direction, until: deadline) == .timedOut {
-                    ERR_clear_error()
-                    return TLSError(kind: .timeout, operation: "write", details: ["the peer did not accept data within the idle timeout"])
-                }
-            default:
-                return TLSError.drainingQueue(.io, "write", extra: Self.systemErrorText(code))
-            }
-        }
-        return nil
     }
 
     // MARK: Closing
@@ -268,31 +196,17 @@ public final class TLSConnection {
     /// not lost to a reset, then closes the socket. Idempotent.
     public func close() {
         guard !isClosed else { return }
-        if !failed && writeFailure == nil {
+        if !stream.hasFailed && writeFailure == nil {
             try? flush()
         }
-        if !failed && writeFailure == nil {
-            sendCloseNotify()
+        if !stream.hasFailed && writeFailure == nil {
+            stream.sendCloseNotify(until: IODeadline(secondsFromNow: min(idleTimeout, 1)))
         }
-        let linger = rejectedLine || SocketWait.isReadableNow(socket)
-        _ = shutdown(socket, Int32(SHUT_WR))
+        let linger = rejectedLine || SocketWait.isReadableNow(stream.socket)
+        _ = shutdown(stream.socket, Int32(SHUT_WR))
         if linger { discardInput() }
         isClosed = true
-        SSL_free(ssl)
-        NetworkPosix.closeDescriptor(socket)
-    }
-
-    /// Sends our close_notify without waiting for the peer's.
-    private func sendCloseNotify() {
-        let deadline = IODeadline(secondsFromNow: min(idleTimeout, 1))
-        while true {
-            ERR_clear_error()
-            let result = SSL_shutdown(ssl)
-            if result >= 0 { break }
-            guard SSL_get_error(ssl, result) == SSL_ERROR_WANT_WRITE,
-                  SocketWait.wait(socket, for: .writable, until: deadline) == .ready else { break }
-        }
-        ERR_clear_error()
+        stream.close()
     }
 
     /// Reads and drops raw input until EOF, a time limit or a byte limit.
@@ -300,18 +214,11 @@ public final class TLSConnection {
         let deadline = IODeadline(secondsFromNow: Self.lingerSeconds)
         var discarded = 0
         while discarded < Self.lingerMaximumBytes {
-            guard SocketWait.wait(socket, for: .readable, until: deadline) == .ready else { return }
-            let count = recv(socket, readScratch.baseAddress, readScratch.count, 0)
+            guard SocketWait.wait(stream.socket, for: .readable, until: deadline) == .ready else { return }
+            let count = recv(stream.socket, readScratch.baseAddress, readScratch.count, 0)
             if count < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) { continue }
             if count <= 0 { return }
             discarded += count
         }
-    }
-
-    /// The system error behind `SSL_ERROR_SYSCALL`, as text; nil for other error codes.
-    static func systemErrorText(_ code: Int32) -> String? {
-        guard code == SSL_ERROR_SYSCALL else { return nil }
-        let number = errno
-        return number == 0 ? "the peer closed the connection" : NetworkPosix.errorText(number)
     }
 }

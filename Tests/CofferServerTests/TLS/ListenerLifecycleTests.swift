@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import CofferServer
+import CofferTLS
 import CofferClient
 
 final class ListenerLifecycleTests: XCTestCase {

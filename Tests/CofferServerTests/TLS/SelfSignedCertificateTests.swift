@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import CofferServer
+import CofferTLS
 
 final class SelfSignedCertificateTests: XCTestCase {
     private func mode(_ path: String) throws -> Int {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import CofferServer
+import CofferTLS
 import CofferClient
 
 /// A throwaway directory with a freshly generated self-signed certificate.

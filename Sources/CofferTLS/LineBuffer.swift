@@ -1,12 +1,12 @@
 import Foundation
 
-/// Received bytes not yet consumed as request lines.
+/// Received bytes not yet consumed as lines: the server's request lines and the client's reply lines.
 ///
 /// Consuming a line only advances `head`, and the search for the next LF resumes where the
 /// previous search stopped, so a burst of many pipelined lines costs time linear in its size.
-struct LineBuffer {
+public struct LineBuffer {
     /// The outcome of asking for the next line.
-    enum Extraction: Equatable {
+    public enum Extraction: Equatable, Sendable {
         /// A complete line, without its LF (a CR before the LF is kept).
         case line([UInt8])
         /// The line has more than `limit` bytes counting its CR and LF; nothing is consumed.
@@ -21,18 +21,22 @@ struct LineBuffer {
     /// `storage[head..<scanned]` is known to hold no LF.
     private var scanned = 0
 
+    /// An empty buffer.
+    public init() {}
+
     /// Number of unconsumed bytes.
-    var count: Int { storage.count - head }
+    public var count: Int { storage.count - head }
     /// True when no unconsumed byte is buffered (not even part of a line).
-    var isEmpty: Bool { head == storage.count }
+    public var isEmpty: Bool { head == storage.count }
 
     /// Appends received bytes.
-    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         storage.append(contentsOf: bytes)
     }
 
-    /// Removes and returns the next line if one is complete and within `limit`.
-    mutating func nextLine(limit: Int) -> Extraction {
+    /// Removes and returns the next line if one is complete and within `limit`
+    /// (`Int.max`: any length, for a caller that applies its own bound).
+    public mutating func nextLine(limit: Int) -> Extraction {
         guard let lineFeed = findLineFeed() else {
             // Even if the very next byte were the LF, the line would have count + 1 bytes.
             return count >= limit ? .tooLong : .needMore
@@ -46,7 +50,7 @@ struct LineBuffer {
     }
 
     /// True when a complete line (of any length) is buffered.
-    mutating func containsCompleteLine() -> Bool {
+    public mutating func containsCompleteLine() -> Bool {
         findLineFeed() != nil
     }
 

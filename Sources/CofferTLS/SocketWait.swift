@@ -2,14 +2,14 @@ import Foundation
 
 /// Waiting for a non-blocking socket with `poll`, bounded by a deadline and optionally
 /// interruptible by a wake-up descriptor (the listener's drain signal).
-enum SocketWait {
+public enum SocketWait {
     /// What the socket is waited for.
-    enum Direction {
+    public enum Direction: Sendable {
         case readable, writable
     }
 
     /// How a wait ended.
-    enum Outcome: Equatable {
+    public enum Outcome: Equatable, Sendable {
         /// The socket is ready (or has an error/hang-up that the next I/O call will report).
         case ready
         /// The deadline passed first.
@@ -19,7 +19,7 @@ enum SocketWait {
     }
 
     /// Waits until `socket` is ready in `direction`, the deadline passes, or `wake` is readable.
-    static func wait(_ socket: Int32, for direction: Direction, until deadline: IODeadline, wake: Int32? = nil) -> Outcome {
+    public static func wait(_ socket: Int32, for direction: Direction, until deadline: IODeadline, wake: Int32? = nil) -> Outcome {
         let events = Int16(direction == .readable ? POLLIN : POLLOUT)
         var descriptors = [pollfd(fd: socket, events: events, revents: 0)]
         if let wake { descriptors.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
@@ -38,7 +38,7 @@ enum SocketWait {
     }
 
     /// True if `socket` has bytes (or an EOF) waiting to be read right now.
-    static func isReadableNow(_ socket: Int32) -> Bool {
+    public static func isReadableNow(_ socket: Int32) -> Bool {
         var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
         return poll(&descriptor, 1, 0) > 0 && descriptor.revents != 0
     }

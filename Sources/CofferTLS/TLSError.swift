@@ -1,7 +1,7 @@
-import COpenSSL
+import CofferCrypto
 
-/// A TLS failure, carrying OpenSSL's drained error queue as readable text
-/// (in the manner of swift-nio-ssl's `BoringSSLError`).
+/// A TLS or socket failure, carrying OpenSSL's drained error queue and/or the system's reason
+/// as readable text (in the manner of swift-nio-ssl's `BoringSSLError`).
 ///
 /// The text names the operation, file paths and OpenSSL's reason strings; it never
 /// contains key material, plaintext or anything the peer sent.
@@ -12,8 +12,12 @@ public struct TLSError: Error, Sendable, CustomStringConvertible {
         case configuration
         /// A self-signed certificate could not be generated or written.
         case certificateGeneration
+        /// No TCP connection could be made (name resolution, refusal, unreachable, timeout).
+        case connect
         /// The TLS handshake failed (wrong protocol, plaintext client, version mismatch, reset).
         case handshake
+        /// The peer's certificate is untrusted, expired, or not for the expected name or address.
+        case certificateVerification
         /// A deadline passed while waiting for the peer.
         case timeout
         /// The connection is already closed, failed earlier, or the peer went away.

@@ -4,20 +4,13 @@ import CofferCrypto
 
 /// Owns a server `SSL_CTX` built from a `TLSServerConfiguration`; frees it in `deinit`.
 ///
-/// Policy: TLS 1.3 minimum by default; with `.v1_2`, TLS 1.2 is allowed but only with ECDHE
-/// key exchange and AEAD ciphers. Compression and renegotiation are off, and no session
+/// Policy (`TLSPolicy`): TLS 1.3 minimum by default; with `.v1_2`, TLS 1.2 is allowed but only
+/// with ECDHE key exchange and AEAD ciphers. Compression and renegotiation are off, and no session
 /// tickets are issued (clients of a line protocol gain nothing from resumption).
 /// The private key is checked against the certificate at load time.
 // @unchecked Sendable: the SSL_CTX is fully configured in `init` and never mutated afterwards;
 // OpenSSL documents creating SSL objects from one shared SSL_CTX on many threads as safe.
 public final class TLSServerContext: @unchecked Sendable {
-    /// The TLS 1.2 cipher list: forward-secret ECDHE key exchange, AEAD encryption only.
-    /// (TLS 1.3 suites are all AEAD with (EC)DHE, so OpenSSL's defaults are kept for them.)
-    static let tls12CipherList =
-        "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" +
-        "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:" +
-        "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"
-
     /// The key-exchange groups offered, for TLS 1.3 and 1.2 alike: exactly Mozilla's "modern"
     /// and "intermediate" list. OpenSSL's default would add X448, P-521 and the FFDHE groups,
     /// which `sslyze --mozilla_config=modern` flags (issue 7; `Benchmarks/tls-scan.sh`).
@@ -50,13 +43,7 @@ public final class TLSServerContext: @unchecked Sendable {
     }
 
     private static func configure(_ context: OpaquePointer, _ configuration: TLSServerConfiguration) throws(TLSError) {
-        guard coffer_ssl_ctx_set_min_proto_version(context, configuration.minimumVersion.openSSLVersion) == 1 else {
-            throw TLSError.drainingQueue(.configuration, "set minimum protocol version \(configuration.minimumVersion.rawValue)")
-        }
-        _ = coffer_ssl_ctx_set_options(context, coffer_ssl_hardening_options())
-        guard SSL_CTX_set_cipher_list(context, tls12CipherList) == 1 else {
-            throw TLSError.drainingQueue(.configuration, "set TLS 1.2 cipher list")
-        }
+        try TLSPolicy.apply(to: context, minimum: configuration.minimumVersion)
         let groupsSet = groupList.withCString {
             SSL_CTX_ctrl(context, SSL_CTRL_SET_GROUPS_LIST, 0, UnsafeMutableRawPointer(mutating: $0))
         }

@@ -1,22 +1,22 @@
 import Foundation
 
 /// A point on the monotonic clock, for bounding waits (wall-clock jumps do not move it).
-struct IODeadline: Sendable {
+public struct IODeadline: Sendable {
     /// Nanoseconds on the monotonic clock.
     private let uptimeNanoseconds: UInt64
 
     /// The deadline `seconds` from now (negative or NaN counts as now).
-    init(secondsFromNow seconds: Double) {
+    public init(secondsFromNow seconds: Double) {
         let clamped = seconds.isNaN ? 0 : min(max(seconds, 0), 10 * 365 * 86_400)
         uptimeNanoseconds = DispatchTime.now().uptimeNanoseconds + UInt64(clamped * 1_000_000_000)
     }
 
     /// True once the deadline has passed.
-    var hasPassed: Bool { DispatchTime.now().uptimeNanoseconds >= uptimeNanoseconds }
+    public var hasPassed: Bool { DispatchTime.now().uptimeNanoseconds >= uptimeNanoseconds }
 
     /// Milliseconds left, rounded up so that a wait never ends just before the deadline,
     /// and clamped to what `poll` accepts.
-    var remainingMilliseconds: Int32 {
+    public var remainingMilliseconds: Int32 {
         let now = DispatchTime.now().uptimeNanoseconds
         guard uptimeNanoseconds > now else { return 0 }
         let milliseconds = (uptimeNanoseconds - now + 999_999) / 1_000_000
