@@ -25,12 +25,14 @@ extension VaultCore {
         }
     }
 
-    /// Rewrites a tenant row's policy and claim state with its MAC. Runs in the caller's keyring work.
+    /// Rewrites a tenant row's policy and claim state with its MAC. Runs in the caller's keyring
+    /// work; the caller forgets the cached tenant (`keyState.forgetTenant`) once that work has
+    /// committed, not before: a reader that loads the row before the commit sees the old one,
+    /// and would cache it for good if the entry had been dropped already.
     func updateTenantRow(id: Int64, name: String, subjectSelfEdit: Bool, claimed: Bool) throws {
         try keyring.run("UPDATE tenants SET subject_self_edit = ?, claimed = ?, authority = ? WHERE id = ?",
                         subjectSelfEdit ? 1 : 0, claimed ? 1 : 0,
                         try tenantAuthority(id: id, name: name, subjectSelfEdit: subjectSelfEdit, claimed: claimed), id)
-        keyState.forgetTenant(name)
     }
 
     // MARK: Credentials
