@@ -53,7 +53,8 @@ enum Schema {
         // being handed one by the operator. SQLite cannot drop the UNIQUE `admin_token` column, so
         // `tenants` is rebuilt; `tenant_keys`, which references it, is rebuilt first so that no
         // cascade runs, and the AUTOINCREMENT high-water mark is carried over (ids never reused).
-        // Bindings of the rows carried over are computed at the first start (`VaultCore+Authority`).
+        // The rows carried over get their MACs in the transaction that creates the authority key
+        // (`VaultCore.loadOrCreateAuthorityKey`).
         Migration(version: 4, sql: """
             CREATE TABLE tenants_v4 (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,

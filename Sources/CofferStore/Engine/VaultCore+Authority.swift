@@ -15,7 +15,11 @@ extension VaultCore {
     // MARK: Tenant rows
 
     func tenantAuthority(id: Int64, name: String, subjectSelfEdit: Bool, claimed: Bool) throws -> [UInt8] {
-        try authorityKey.authenticate(BindingContext.tenantRow(id: id, name: name, subjectSelfEdit: subjectSelfEdit, claimed: claimed))
+        try Self.tenantAuthority(id: id, name: name, subjectSelfEdit: subjectSelfEdit, claimed: claimed, under: authorityKey)
+    }
+
+    private static func tenantAuthority(id: Int64, name: String, subjectSelfEdit: Bool, claimed: Bool, under key: HMACSHA256) throws -> [UInt8] {
+        try key.authenticate(BindingContext.tenantRow(id: id, name: name, subjectSelfEdit: subjectSelfEdit, claimed: claimed))
     }
 
     func checkTenantAuthority(_ stored: [UInt8]?, id: Int64, name: String, subjectSelfEdit: Bool, claimed: Bool) throws {
@@ -25,19 +29,25 @@ extension VaultCore {
         }
     }
 
-    /// Rewrites a tenant row's policy and claim state with its MAC. Runs in the caller's keyring work.
+    /// Rewrites a tenant row's policy and claim state with its MAC. Runs in the caller's keyring
+    /// work; the caller forgets the cached tenant (`keyState.forgetTenant`) once that work has
+    /// committed, not before: a reader that loads the row before the commit sees the old one,
+    /// and would cache it for good if the entry had been dropped already.
     func updateTenantRow(id: Int64, name: String, subjectSelfEdit: Bool, claimed: Bool) throws {
         try keyring.run("UPDATE tenants SET subject_self_edit = ?, claimed = ?, authority = ? WHERE id = ?",
                         subjectSelfEdit ? 1 : 0, claimed ? 1 : 0,
                         try tenantAuthority(id: id, name: name, subjectSelfEdit: subjectSelfEdit, claimed: claimed), id)
-        keyState.forgetTenant(name)
     }
 
     // MARK: Credentials
 
     func credentialAuthority(_ credential: Credential, digest: [UInt8]) throws -> [UInt8] {
-        try authorityKey.authenticate(BindingContext.credential(digest: digest, role: credential.role.rawValue, pending: credential.pending,
-                                                                tenant: credential.tenantID, expiresAt: credential.expiresAt))
+        try Self.credentialAuthority(credential, digest: digest, under: authorityKey)
+    }
+
+    private static func credentialAuthority(_ credential: Credential, digest: [UInt8], under key: HMACSHA256) throws -> [UInt8] {
+        try key.authenticate(BindingContext.credential(digest: digest, role: credential.role.rawValue, pending: credential.pending,
+                                                       tenant: credential.tenantID, expiresAt: credential.expiresAt))
     }
 
     // MARK: Subject tokens
@@ -48,21 +58,33 @@ extension VaultCore {
 
     // MARK: Upgrading a protocol 1 database
 
-    /// After keyring migration 4 in this very start: MACs the tenant rows and the administrator
-    /// credentials that the migration carried over. Only then: a row whose MAC is missing later
-    /// was changed outside Coffer and must stay refused, not be blessed.
-    func bindRowsCarriedOverFromProtocol1() throws {
+    /// The authority key. It is created once, and in the same transaction the rows that keyring
+    /// migration 4 carried over from protocol 1 get their MACs: the rows of a keyring whose key
+    /// exists were all bound, so a row whose MAC is missing later was changed outside Coffer and
+    /// stays refused. Whatever stops the start that migrated (a crash, a master key file that
+    /// does not open the keyring) before this transaction commits, the next start binds them.
+    static func loadOrCreateAuthorityKey(keyring: Database, master: MasterKeyring) throws -> HMACSHA256 {
         try keyring.transaction {
-            for row in try keyring.rows("SELECT id, name, subject_self_edit, claimed FROM tenants WHERE authority IS NULL") {
-                guard let id = row.int64(0), let name = row.text(1) else { continue }
-                try keyring.run("UPDATE tenants SET authority = ? WHERE id = ?",
-                                try tenantAuthority(id: id, name: name, subjectSelfEdit: row.int64(2) == 1, claimed: row.int64(3) == 1), id)
-            }
-            for row in try keyring.rows("SELECT digest, tenant_id FROM credentials WHERE authority = x''") {
-                guard let digest = row.blob(0), let tenant = row.int64(1) else { continue }
-                let credential = Credential(role: .tenant, pending: false, tenantID: tenant, expiresAt: nil)
-                try keyring.run("UPDATE credentials SET authority = ? WHERE digest = ?", try credentialAuthority(credential, digest: digest), digest)
-            }
+            let creating = try keyring.row("SELECT 1 FROM service_keys WHERE name = 'authority'") == nil
+            let key = try loadOrCreateServiceKey("authority", keyring: keyring, master: master)
+            if creating { try bindRowsCarriedOverFromProtocol1(keyring: keyring, under: key) }
+            return key
+        }
+    }
+
+    /// MACs the tenant rows and the administrator credentials that keyring migration 4 carried
+    /// over (their authority is NULL or empty). Runs in the transaction that creates `key`.
+    private static func bindRowsCarriedOverFromProtocol1(keyring: Database, under key: HMACSHA256) throws {
+        for row in try keyring.rows("SELECT id, name, subject_self_edit, claimed FROM tenants WHERE authority IS NULL") {
+            guard let id = row.int64(0), let name = row.text(1) else { continue }
+            try keyring.run("UPDATE tenants SET authority = ? WHERE id = ?",
+                            try tenantAuthority(id: id, name: name, subjectSelfEdit: row.int64(2) == 1, claimed: row.int64(3) == 1, under: key), id)
+        }
+        for row in try keyring.rows("SELECT digest, tenant_id FROM credentials WHERE authority = x''") {
+            guard let digest = row.blob(0), let tenant = row.int64(1) else { continue }
+            let credential = Credential(role: .tenant, pending: false, tenantID: tenant, expiresAt: nil)
+            try keyring.run("UPDATE credentials SET authority = ? WHERE digest = ?",
+                            try credentialAuthority(credential, digest: digest, under: key), digest)
         }
     }
 

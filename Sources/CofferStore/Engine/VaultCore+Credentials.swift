@@ -89,13 +89,15 @@ extension VaultCore {
         guard let credential = try credential(digest: digest), !credential.isExpired(at: Self.now()) else { return nil }
         guard credential.pending else { return try principal(for: credential) }
         let active = Credential(role: credential.role, pending: false, tenantID: credential.tenantID, expiresAt: nil)
-        try keyring.transaction {
+        let claimedTenant: String? = try keyring.transaction {
+            var claimed: String?
             if let tenantID = credential.tenantID {
                 try keyring.run("DELETE FROM credentials WHERE tenant_id = ? AND digest <> ?", tenantID, digest)
                 if let name = try tenantName(id: tenantID) {
                     let entry = try tenant(name)
                     if !entry.claimed {
                         try updateTenantRow(id: tenantID, name: name, subjectSelfEdit: entry.subjectSelfEdit, claimed: true)
+                        claimed = name
                     }
                 }
             } else {
@@ -103,7 +105,9 @@ extension VaultCore {
             }
             try keyring.run("UPDATE credentials SET pending = 0, expires_at = NULL, authority = ? WHERE digest = ?",
                             try credentialAuthority(active, digest: digest), digest)
+            return claimed
         }
+        if let claimedTenant { keyState.forgetTenant(claimedTenant) }  // after the commit (see `updateTenantRow`)
         truncateWAL(of: keyring)  // the retired digests leave the WAL too
         return try principal(for: active)
     }

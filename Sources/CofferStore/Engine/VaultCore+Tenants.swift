@@ -57,5 +57,6 @@ extension VaultCore {
     func setSubjectSelfEdit(tenant ref: TenantRef, enabled: Bool) throws {
         let entry = try tenant(ref)
         try updateTenantRow(id: entry.keys.tenantID, name: ref.name, subjectSelfEdit: enabled, claimed: entry.claimed)
+        keyState.forgetTenant(ref.name)
     }
 }

@@ -88,7 +88,6 @@ final class VaultCore {
         let master = try MasterKeyring(file: masterFile)
         keyring = try Database(path: configuration.keyringPath)
         vault = try Database(path: configuration.vaultPath)
-        let keyringSchemaBefore = try Migrator.userVersion(of: keyring)
         try Migrator.migrate(keyring, Schema.keyring)
         let vaultSchemaBefore = try Migrator.userVersion(of: vault)
         try Migrator.migrate(vault, Schema.vault)
@@ -98,12 +97,11 @@ final class VaultCore {
         try vault.execute("PRAGMA cache_size = -\(Self.writerCacheKiB)")
         walMonitor = try vault.monitorWAL(checkpointFrames: WALCheckpointer.writerCheckpointFrames)
         tokenKey = try Self.loadOrCreateServiceKey("token", keyring: keyring, master: master)
-        authorityKey = try Self.loadOrCreateServiceKey("authority", keyring: keyring, master: master)
+        authorityKey = try Self.loadOrCreateAuthorityKey(keyring: keyring, master: master)
         keyState = KeyState(master: master, dataKeyCacheSize: configuration.dataKeyCacheSize)
         audit = try Self.loadAuditState(keyring: keyring, vault: vault, master: master, keyringPath: configuration.keyringPath)
         try boundUncountedAuditKeySeals()
         try completeMasterRotation()
-        if keyringSchemaBefore > 0 && keyringSchemaBefore < 4 { try bindRowsCarriedOverFromProtocol1() }
         try rebindProtocol1Tenants()
         let backfilled = try backfillFindIndex()
         let migrated = try Migrator.userVersion(of: vault) != vaultSchemaBefore
@@ -123,7 +121,7 @@ final class VaultCore {
 
     /// A service-wide HMAC key (`token`: token digests; `authority`: the MACs of rows that carry
     /// authority), created in the keyring wrapped under the master key on first use.
-    private static func loadOrCreateServiceKey(_ name: String, keyring: Database, master: MasterKeyring) throws -> HMACSHA256 {
+    static func loadOrCreateServiceKey(_ name: String, keyring: Database, master: MasterKeyring) throws -> HMACSHA256 {
         let context = try BindingContext.serviceKey(name)
         if let row = try keyring.row("SELECT wrapped FROM service_keys WHERE name = ?", name), let wrapped = row.blob(0) {
             do {

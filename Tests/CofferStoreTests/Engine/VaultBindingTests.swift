@@ -164,6 +164,30 @@ final class VaultBindingTests: VaultTestCase {
         _ = try vault.createTenant("later")
         XCTAssertGreaterThan(try tenantID("later"), try tenantID("acme"))
     }
+
+    /// The rows keyring migration 4 carried over get their MACs whenever the start that ran the
+    /// migration did not get that far: here it stopped at a master key file that does not open
+    /// the keyring (a crash in the same place is the same); the start with the right file must
+    /// still find the tenant and its administrator token.
+    func testAProtocol1UpgradeWhoseFirstStartStoppedAfterTheMigrationBindsItsRowsAtTheNextStart() throws {
+        var admin = ""
+        do {
+            let vault = try openVault()
+            admin = try createClaimedTenant(vault, "acme")
+            try vault.set(subject: "alice", pairs: [FieldValue(field: "phone", value: "+49 1")], tenant: "acme", createSubject: true)
+            vault.close()
+        }
+        try Protocol1Downgrade.apply(directory: directory, configuration: configuration)
+        var wrongKey = configuration!
+        wrongKey.masterKeyPath = directory + "/keys/another.key"
+        try MasterKeyFile.generate().save(to: wrongKey.masterKeyPath)
+        assertVaultError(try Vault(configuration: wrongKey)) { $0.isCorrupt }
+        XCTAssertEqual(try Migrator.userVersion(of: rawDatabase("keyring.db")), Schema.keyring.count, "control: the keyring was migrated")
+
+        let vault = try openVault()
+        XCTAssertEqual(try whoIs(admin, in: vault), "tenant acme", "the carried-over admin token still works")
+        XCTAssertEqual(try vault.get(subject: "alice", field: "phone", tenant: "acme"), "+49 1")
+    }
 }
 
 private extension Error {
