@@ -196,6 +196,7 @@ extension Session {
             guard case .subject(let tenant, let subject, _) = principal else {
                 throw CommandRefusal.forbidden("only a data subject may request its own erasure")
             }
+            try requireSameSubjectRow()
             try vault.requestErasure(subject: subject, tenant: tenant, audit: event)
             return .okValue(.object([("subject", .string(subject)), ("request", .string("erasure"))]))
 
@@ -261,6 +262,7 @@ extension Session {
             return (tenant, true)
         case .subject(let tenant, let me, _):
             guard me.utf8.elementsEqual(subject.utf8) else { throw CommandRefusal.forbidden("a subject may only access its own data") }
+            try requireSameSubjectRow()
             if try editing && !vault.subjectSelfEdit(tenant: tenant) {
                 throw CommandRefusal.forbidden("the tenant's policy does not let subjects edit their own data")
             }

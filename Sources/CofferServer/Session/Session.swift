@@ -62,6 +62,19 @@ final class Session {
         return principal
     }
 
+    /// For a subject session: that the subject of its name is still the very row it
+    /// authenticated as (ids are never reused). A subject shred ends the session through the
+    /// auth epoch already; this also holds when something changed the rows behind the engine's
+    /// back. A mismatch ends the session.
+    func requireSameSubjectRow() throws {
+        guard case .subject(let tenant, let subject, let id?) = principal else { return }
+        guard try vault.subjectRowID(subject, tenant: tenant) == id else {
+            principal = nil
+            tokenDigest = nil
+            throw CommandRefusal.authRequired
+        }
+    }
+
     /// Replaces the session's identity with the token's, or leaves it unauthenticated.
     ///
     /// A failed `AUTH` is counted per source address and minute for the service's trail

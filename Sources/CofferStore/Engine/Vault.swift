@@ -136,6 +136,11 @@ public final class Vault: Sendable {
     }
 
 
+    /// The row id of the tenant's subject with this identifier now; nil if there is none.
+    public func subjectRowID(_ subject: String, tenant: TenantRef) throws(VaultError) -> Int64? {
+        try read { core in try core.subjectRef(subject, of: try core.tenant(tenant).keys)?.id }
+    }
+
     public func subjectSelfEdit(tenant: TenantRef) throws(VaultError) -> Bool {
         try read { try $0.tenant(tenant).subjectSelfEdit }
     }
