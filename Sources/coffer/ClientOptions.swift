@@ -28,6 +28,11 @@ struct ClientOptions {
     /// Connects, and authenticates when a token file was given. The token travels only inside
     /// the TLS connection and is never printed.
     func connect() throws -> CofferConnection {
+        try connect(tokenFile: tokenFile)
+    }
+
+    /// Connects and authenticates with the token in `tokenFile` (none: anonymous).
+    func connect(tokenFile: String?) throws -> CofferConnection {
         let connection = try CofferConnection(configuration: configuration)
         if let tokenFile {
             let token = try SecretFile.read(ServerConfiguration.resolve(tokenFile, against: Self.workingDirectory), maximumBytes: 4096)

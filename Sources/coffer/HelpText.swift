@@ -83,11 +83,11 @@ enum HelpText {
           data     DATA ROTATE: every value is re-encrypted under a fresh subject data key, as
                    a background job; the command follows it with DATA STATUS until it is done
                    (an operator token rotates every tenant; a tenant token its own tenant)
-          operator-token  OPERATOR ROTATE, admin-token  ADMIN ROTATE: a new token replaces
-                   the one in the token file (written atomically, mode 0600), then a first
-                   AUTH with it retires the old token on the server, without a restart.
-                   Until that AUTH the old token keeps working, so an interrupted run loses
-                   nothing: the file holds the new token, which its next use activates.
+          operator-token  OPERATOR ROTATE, admin-token  ADMIN ROTATE: the new token is
+                   written to FILE.new (mode 0600), its first AUTH retires the old token on
+                   the server (no restart), then FILE.new replaces FILE. Until that AUTH the
+                   old token in FILE keeps working; an interrupted run says which file holds
+                   the working token.
         Progress goes to standard error (a bar on a terminal). Exit status: 0 when the job
         finished, 1 when the server refused or the job did not finish, 2 on usage or
         connection errors.

@@ -7,8 +7,10 @@ import Foundation
 /// server restart (protocol 2's pending tokens).
 ///
 /// The order makes every interruption safe: the server first makes a new token that is pending
-/// (the old one still works), the file is then replaced atomically, and only the first `AUTH`
-/// with the new token retires the old one. The new token is never printed.
+/// (the old one still works); it is written to `<file>.new`; its first `AUTH` retires the old
+/// token; only then does `<file>.new` replace the file (a rename in the same directory). Until
+/// that `AUTH` the file keeps the working old token; after it, the new token is in one of the
+/// two files. The new token is never printed.
 struct TokenFileRotation {
     let options: ClientOptions
     /// `OPERATOR ROTATE` or `ADMIN ROTATE`.
@@ -26,15 +28,25 @@ struct TokenFileRotation {
             Output.err("coffer: \(line) was refused: \(Self.code(of: reply))")
             return 1
         }
+        let staged = path + ".new"
         var bytes = Array((token + "\n").utf8)
         do {
-            try SecretFile.write(SecureBytes(consuming: &bytes), to: path)
+            try SecretFile.write(SecureBytes(consuming: &bytes), to: staged)
         } catch {
-            Output.err("coffer: could not write the new \(label) to \(path): \(error.description); the old token keeps working")
+            Output.err("coffer: could not write the new \(label) to \(staged): \(error.description); the old token keeps working")
             return 1
         }
-        let check = try options.connect()  // authenticates with the file, that is with the new token
-        defer { check.close() }
+        do {
+            let check = try options.connect(tokenFile: staged)  // the first AUTH activates the new token
+            check.close()
+        } catch {
+            Output.err("coffer: the new \(label) in \(staged) was not activated (\(error)); \(path) still holds the working old token")
+            return 1
+        }
+        guard rename(staged, path) == 0 else {
+            Output.err("coffer: the new \(label) is active but is in \(staged), not \(path): move it there (the old token no longer works)")
+            return 1
+        }
         Output.out("rotated the \(label): \(path) holds the new token; the old one no longer works")
         return 0
     }

@@ -18,6 +18,7 @@ final class TokenRotationCLITests: XCTestCase {
         let new = try installation.operatorToken()
         XCTAssertNotEqual(new, old)
         XCTAssertEqual(try mode(installation.operatorTokenPath), 0o600)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: installation.operatorTokenPath + ".new"), "the staged file was moved into place")
         for output in [run.stdout, run.stderr] {
             XCTAssertFalse(output.contains(new) || output.contains(old), "no token is ever printed")
         }
