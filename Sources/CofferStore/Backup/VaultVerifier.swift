@@ -99,7 +99,16 @@ public enum VaultVerifier {
             report.problem("\(keyringDatabase.path): \(error.description)")
             return
         }
-        let tenantKeys = checkKeyring(keyring, masterKeyPath: masterKeyPath, report: &report)
+        let (tenantKeys, master) = checkKeyring(keyring, masterKeyPath: masterKeyPath, report: &report)
+        if let master {
+            do {
+                let problems = try AuthorityCheck.problems(keyring: keyringDatabase, vault: vaultDatabase, contents: keyring, master: master)
+                for problem in problems { report.problem(problem) }
+                if problems.isEmpty { report.note("keyring: every tenant row, credential and subject token carries its authority MAC") }
+            } catch {
+                report.problem("\(keyringDatabase.path): \(error)")
+            }
+        }
         guard let vaultDatabase else { return }
 
         var scanner = VaultScanner(vault: vaultDatabase, keyring: keyring)
@@ -191,7 +200,9 @@ public enum VaultVerifier {
     }
 
     /// Checks every wrapped key of the keyring; returns the unwrapped keys of sound tenants.
-    private static func checkKeyring(_ keyring: KeyringContents, masterKeyPath: String, report: inout VerificationReport) -> [Int64: TenantKeys] {
+    /// The tenants' unwrapped keys, and the master key when it loaded.
+    private static func checkKeyring(_ keyring: KeyringContents, masterKeyPath: String,
+                                     report: inout VerificationReport) -> ([Int64: TenantKeys], MasterKeyring?) {
         let (versions, unreadable) = keyring.masterKeyVersions()
         report.masterKeyVersions = versions
         report.tenants = keyring.tenants.count
@@ -201,7 +212,7 @@ public enum VaultVerifier {
             master = try MasterKeyring(file: try MasterKeyFile.load(from: masterKeyPath))
         } catch {
             report.problem("master key: \(error)")
-            return [:]
+            return ([:], nil)
         }
         let missing = versions.filter { master.ciphers[$0] == nil }
         if !missing.isEmpty {
@@ -214,7 +225,7 @@ public enum VaultVerifier {
             report.note("keyring: \(keyring.tenants.count) tenants; every wrapped key unwraps under master key version(s) "
                         + versions.map(String.init).joined(separator: ", "))
         }
-        return keys
+        return (keys, master)
     }
 
     /// Up to `size` random subjects of each tenant.

@@ -33,6 +33,31 @@ final class VaultVerifyTests: BackupTestCase {
         XCTAssertEqual(report.sampledSubjects, 3)
     }
 
+    func testVerifyReportsAuthorityMovedBetweenPrincipalsInTheFiles() throws {
+        try withVault { vault in
+            try populate(vault, tenant: "acme", subjects: 2)
+            try populate(vault, tenant: "beta", subjects: 2)
+            for tenant in ["acme", "beta"] {
+                _ = try vault.claimTenant(TenantRef(tenant))
+                _ = try vault.issueToken(subject: "\(tenant)-subject-0@example.com", tenant: TenantRef(tenant))
+            }
+        }
+        XCTAssertTrue(VaultVerifier.verify(dataDirectory: dataDirectory, masterKeyPath: masterKeyPath, options: exhaustive).isHealthy, "control")
+        let keyring = try Database(path: dataDirectory + "/keyring.db")
+        try keyring.run("UPDATE credentials SET tenant_id = (SELECT id FROM tenants WHERE name = 'beta') WHERE tenant_id = (SELECT id FROM tenants WHERE name = 'acme')")
+        try keyring.run("UPDATE tenants SET subject_self_edit = 1 WHERE name = 'beta'")
+        let vaultDB = try Database(path: dataDirectory + "/vault.db")
+        let holder = try XCTUnwrap(vaultDB.row("SELECT id, token, token_authority FROM subjects WHERE token IS NOT NULL ORDER BY id LIMIT 1"))
+        try vaultDB.run("UPDATE subjects SET token = NULL, token_authority = NULL WHERE id = ?", holder.int64(0)!)
+        try vaultDB.run("UPDATE subjects SET token = ?, token_authority = ? WHERE id = (SELECT max(id) FROM subjects)", holder.blob(1)!, holder.blob(2)!)
+
+        let report = VaultVerifier.verify(dataDirectory: dataDirectory, masterKeyPath: masterKeyPath, options: exhaustive)
+        XCTAssertFalse(report.isHealthy)
+        XCTAssertTrue(report.problems.contains { $0.contains("tenant beta: its row's authority MAC does not match") }, "\(report.problems)")
+        XCTAssertTrue(report.problems.contains { $0.contains("credential of tenant #") && $0.contains("does not match its authority MAC") }, "\(report.problems)")
+        XCTAssertTrue(report.problems.contains { $0.contains("token digest does not match its authority MAC") }, "\(report.problems)")
+    }
+
     func testVerifyDetectsAFlippedByteInsideAFieldCiphertext() throws {
         try withVault { try populate($0, tenant: "acme", subjects: 3) }
         try tamperWithOneField { sealed in sealed[Envelope.headerByteCount + AESGCM.nonceByteCount] ^= 0x01 }
