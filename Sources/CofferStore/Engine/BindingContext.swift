@@ -138,7 +138,8 @@ enum BindingContext {
 
     private static func label(_ text: String) -> [UInt8] { Array(text.utf8) + [0] }
 
-    private static func int(_ value: Int64) -> [UInt8] {
+    /// The eight big-endian bytes of `value` (also the listing cursor's hidden row id).
+    static func int(_ value: Int64) -> [UInt8] {
         (0..<8).map { UInt8(truncatingIfNeeded: UInt64(bitPattern: value) >> (56 - 8 * UInt64($0))) }
     }
 

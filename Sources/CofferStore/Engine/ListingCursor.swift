@@ -47,7 +47,7 @@ enum ListingCursor {
     /// The cursor of the page after the subject with row id `id`.
     static func make(after id: Int64, listing: Listing, tenant: TenantKeys) throws(CryptoError) -> String {
         let tag = try self.tag(after: id, listing: listing, tenant: tenant)
-        let hidden = zip(bytes(of: id), try pad(tag, tenant: tenant)).map { $0 ^ $1 }
+        let hidden = zip(BindingContext.int(id), try pad(tag, tenant: tenant)).map { $0 ^ $1 }
         return TokenFormat.base64URL([format] + tag + hidden)
     }
 
@@ -74,9 +74,5 @@ enum ListingCursor {
 
     private static func pad(_ tag: [UInt8], tenant: TenantKeys) throws(CryptoError) -> [UInt8] {
         Array(try tenant.index.authenticate(BindingContext.listingCursorPad(tag: tag)).prefix(8))
-    }
-
-    private static func bytes(of id: Int64) -> [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: UInt64(bitPattern: id) >> (56 - 8 * UInt64($0))) }
     }
 }

@@ -22,11 +22,15 @@ extension VaultCore {
     /// Who holds the token with this digest now; nil for an unknown, revoked, replaced, expired
     /// or tampered-with token.
     func lookUpToken(digest: [UInt8]) throws -> TokenMatch? {
-        if let credential = try credential(digest: digest) {
-            guard !credential.isExpired(at: Self.now()), let principal = try principal(for: credential) else { return nil }
-            return TokenMatch(principal: principal, pending: credential.pending)
+        do {
+            if let credential = try credential(digest: digest) {
+                guard !credential.isExpired(at: Self.now()), let principal = try principal(for: credential) else { return nil }
+                return TokenMatch(principal: principal, pending: credential.pending)
+            }
+            return try subjectPrincipal(digest: digest).map { TokenMatch(principal: $0, pending: false) }
+        } catch VaultError.notFound {
+            return nil  // its tenant was shredded between the two lookups: the token is dead, not NOT_FOUND
         }
-        return try subjectPrincipal(digest: digest).map { TokenMatch(principal: $0, pending: false) }
     }
 
     /// The credential row of a digest, once its authority MAC is checked; a row whose MAC does
