@@ -35,11 +35,13 @@ let package = Package(
         .executableTarget(name: "coffer", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto", "CofferProtocol"]),
         // libFuzzer harness; its plain build replays corpus files (Tests/Fuzz/run-fuzz.sh builds it with -DFUZZING).
         .executableTarget(name: "CofferFuzz", dependencies: ["CofferProtocol", "CofferServer"]),
+        // What the test targets share: finding the PostgreSQL test cluster (Tests/Postgres/cluster.sh).
+        .target(name: "CofferTestSupport", path: "Tests/CofferTestSupport"),
         .testTarget(name: "CofferCryptoTests", dependencies: ["CofferCrypto"]),
-        .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCrypto"]),
+        .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCrypto", "CofferTestSupport"]),
         .testTarget(name: "CofferProtocolTests", dependencies: ["CofferProtocol"]),
         .testTarget(name: "CofferTLSTests", dependencies: ["CofferTLS", "CofferCrypto", "COpenSSL"]),
-        .testTarget(name: "CofferServerTests", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto", "CofferTLS", "CofferProtocol", "coffer"]),
+        .testTarget(name: "CofferServerTests", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto", "CofferTLS", "CofferProtocol", "coffer", "CofferTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
