@@ -65,3 +65,25 @@ final class PostgresServerErrorTests: XCTestCase {
         XCTAssertFalse("\(PostgresStatement("SELECT $1", [value]))".contains("alice"))
     }
 }
+
+final class PostgresErrorClassificationTests: XCTestCase {
+    func testWhatCountsAsUnavailability() {
+        let unavailable: [PostgresError] = [
+            .connect(host: "h", port: 1, reason: "refused"), .timeout(operation: "read"), .connectionClosed(midMessage: false),
+            .io("reset"), .unavailable(reason: "down"), .poolTimeout, .tlsHandshake("reset"),
+            .server(PostgresServerError(severity: "FATAL", sqlState: "57P01", message: "terminating connection due to administrator command")),
+            .server(PostgresServerError(severity: "FATAL", sqlState: "57P03", message: "the database system is starting up")),
+            .server(PostgresServerError(severity: "FATAL", sqlState: "53300", message: "too many connections")),
+            .server(PostgresServerError(severity: "ERROR", sqlState: "08006", message: "connection failure")),
+        ]
+        let notUnavailable: [PostgresError] = [
+            .server(PostgresServerError(severity: "ERROR", sqlState: "23505", message: "duplicate key")),
+            .server(PostgresServerError(severity: "ERROR", sqlState: "57014", message: "canceling statement due to user request")),
+            .authenticationRejected(PostgresServerError(severity: "FATAL", sqlState: "28P01", message: "password authentication failed")),
+            .certificateVerification("mismatch"), .tlsNotOffered(host: "h", port: 1), .authenticationMethodRefused("MD5 password"),
+            .invalidRequest("NUL"), .decoding("type"), .poolClosed, .protocolViolation("x"), .invalidConfiguration("x"),
+        ]
+        for error in unavailable { XCTAssertTrue(error.isUnavailability, "\(error)") }
+        for error in notUnavailable { XCTAssertFalse(error.isUnavailability, "\(error)") }
+    }
+}

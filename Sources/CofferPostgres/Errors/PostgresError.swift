@@ -87,13 +87,19 @@ public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// True when the connection that produced this error can no longer be used: everything
-    /// but a server error answered in good order, a request refused before sending, or a
-    /// decoding error.
-    public var breaksConnection: Bool {
+    /// True when the error says that storage cannot be reached right now, rather than that a
+    /// request was wrong: no connection, a timeout, a session cut off, the pool backing off or
+    /// exhausted, or a server error of class 08 (connection exception), 53 (insufficient
+    /// resources: too many connections, out of memory or disk) or 57P01–57P05 (shutdown,
+    /// crash, recovery). What CONTRACT.md section 9 answers with `ERR UNAVAILABLE`.
+    public var isUnavailability: Bool {
         switch self {
-        case .server, .invalidRequest, .decoding: return false
-        default: return true
+        case .connect, .timeout, .connectionClosed, .io, .unavailable, .poolTimeout, .tlsHandshake:
+            return true
+        case .server(let error):
+            return ["08", "53"].contains(error.sqlStateClass) || ["57P01", "57P02", "57P03", "57P04", "57P05"].contains(error.sqlState)
+        default:
+            return false
         }
     }
 }
