@@ -29,6 +29,25 @@ final class PostgresConnectionFakeServerTests: XCTestCase {
         XCTAssertEqual(server.messages.last?.type, UInt8(ascii: "X"), "close says Terminate")
     }
 
+    /// Answers that arrive a byte at a time are reassembled by the connection's read loop.
+    func testAnAnswerSplitIntoSingleBytes() throws {
+        let server = FakeServer { server in
+            try server.acceptLogin(password: "correct horse")
+            try server.readUntilSync()
+            let reply = BackendBytes.parseComplete + BackendBytes.bindComplete + BackendBytes.rowDescription([("blob", 17)])
+                + BackendBytes.dataRow([Array(repeating: 0xAB, count: 100)]) + BackendBytes.commandComplete("SELECT 1") + BackendBytes.readyForQuery()
+            for byte in reply {
+                server.send([byte])
+                usleep(200)
+            }
+            _ = server.readUntilClosed()
+        }
+        let connection = try connectedClient(to: server)
+        XCTAssertEqual(try connection.query("SELECT $1::bytea", [.bytea([1])]).rows[0][0].bytea(), Array(repeating: 0xAB, count: 100))
+        connection.close()
+        server.finish()
+    }
+
     /// The server closes in the middle of a message: a typed error at once, no hang.
     func testAServerThatClosesMidMessage() throws {
         let server = FakeServer { server in
