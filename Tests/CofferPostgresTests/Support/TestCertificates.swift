@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 
 /// A CA, a server certificate it signed (for localhost and 127.0.0.1) and an unrelated CA,
-/// made with the `openssl` command in a temporary directory, once per test run.
+/// made with the `openssl` command in a temporary directory, once per test run (the CA keys
+/// are deleted as soon as the server certificate is signed).
 struct TestCertificates: Sendable {
     let directory: String
     var caFile: String { directory + "/ca.crt" }
@@ -31,6 +32,8 @@ struct TestCertificates: Sendable {
             "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr -subj /CN=localhost",
             "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\nbasicConstraints=critical,CA:FALSE\\nextendedKeyUsage=serverAuth\\n' > server.ext",
             "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile server.ext -out server.crt",
+            // The CA keys are not needed once the one certificate is signed.
+            "rm -f ca.key other-ca.key ca.srl server.csr server.ext",
         ]
         for command in commands {
             let process = Process()
