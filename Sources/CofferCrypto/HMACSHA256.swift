@@ -39,21 +39,33 @@ public final class HMACSHA256: Sendable {
 
     /// The 32-byte MAC of `message`.
     public func authenticate(_ message: some ContiguousByteSource) throws(CryptoError) -> [UInt8] {
-        let result: Result<[UInt8], CryptoError> = message.withByteBuffer { input in
+        var out = [UInt8](repeating: 0, count: Self.byteCount)
+        if let failure = out.withUnsafeMutableBytes({ authenticate(message, into: $0) }) { throw failure }
+        return out
+    }
+
+    /// The MAC of `message` in zeroizing storage, for MACs that are keys themselves (SCRAM's
+    /// `ClientKey` and `ServerKey`, RFC 5802 section 3).
+    public func secureAuthenticate(_ message: some ContiguousByteSource) throws(CryptoError) -> SecureBytes {
+        try SecureBytes(count: Self.byteCount) { (buffer) throws(CryptoError) in
+            if let failure = authenticate(message, into: buffer) { throw failure }
+        }
+    }
+
+    /// Writes the MAC of `message` into `output`, which holds exactly `byteCount` bytes; the
+    /// error, if any.
+    private func authenticate(_ message: some ContiguousByteSource, into output: UnsafeMutableRawBufferPointer) -> CryptoError? {
+        message.withByteBuffer { input in
             guard let context = lock.withLock({ EVP_MAC_CTX_dup(template.context) }) else {
-                return .failure(CryptoError.drainingQueue(operation: "EVP_MAC_CTX_dup"))
+                return CryptoError.drainingQueue(operation: "EVP_MAC_CTX_dup")
             }
             defer { EVP_MAC_CTX_free(context) }
-            var out = [UInt8](repeating: 0, count: Self.byteCount)
             var written = 0
-            let ok = out.withUnsafeMutableBufferPointer { buffer in
-                (input.count == 0 || EVP_MAC_update(context, input.baseAddress!.assumingMemoryBound(to: UInt8.self), input.count) == 1)
-                    && EVP_MAC_final(context, buffer.baseAddress, &written, Self.byteCount) == 1
-            }
-            guard ok, written == Self.byteCount else { return .failure(CryptoError.drainingQueue(operation: "HMAC-SHA256")) }
-            return .success(out)
+            let ok = (input.count == 0 || EVP_MAC_update(context, input.baseAddress!.assumingMemoryBound(to: UInt8.self), input.count) == 1)
+                && EVP_MAC_final(context, output.baseAddress!.assumingMemoryBound(to: UInt8.self), &written, Self.byteCount) == 1
+            guard ok, written == Self.byteCount else { return CryptoError.drainingQueue(operation: "HMAC-SHA256") }
+            return nil
         }
-        return try result.get()
     }
 
     /// True when `mac` is the MAC of `message`; the comparison is constant-time.
