@@ -1,4 +1,5 @@
 import COpenSSL
+import CofferCrypto
 
 /// Owns a client `SSL_CTX` built from a `TLSClientConfiguration`; frees it in `deinit`.
 ///
@@ -15,6 +16,7 @@ public final class TLSClientContext: @unchecked Sendable {
 
     /// Loads the trusted certificates and applies the protocol policy.
     public init(configuration: TLSClientConfiguration) throws(TLSError) {
+        OpenSSLRuntime.disableCleanupAtExit()
         ERR_clear_error()
         guard let context = SSL_CTX_new(TLS_client_method()) else {
             throw TLSError.drainingQueue(.configuration, "create client context")

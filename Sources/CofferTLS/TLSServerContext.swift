@@ -23,6 +23,7 @@ public final class TLSServerContext: @unchecked Sendable {
 
     /// Loads the certificate and key and applies the protocol policy.
     public init(configuration: TLSServerConfiguration) throws(TLSError) {
+        OpenSSLRuntime.disableCleanupAtExit()
         ERR_clear_error()
         guard let context = SSL_CTX_new(TLS_server_method()) else {
             throw TLSError.drainingQueue(.configuration, "create server context")

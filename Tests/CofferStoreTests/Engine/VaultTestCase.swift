@@ -15,6 +15,9 @@ class VaultTestCase: XCTestCase {
     }
 
     override func tearDownWithError() throws {
+        // Background work (purges, budget rotations) must not outlive the test: it would keep
+        // running against removed files, and may still be inside OpenSSL when the process exits.
+        for vault in opened.compactMap(\.vault) { vault.close() }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
