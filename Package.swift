@@ -6,7 +6,7 @@ import PackageDescription
 //   CofferCrypto                      crypto (and the one drain of OpenSSL's error queue)
 //   CofferStore, CofferTLS            storage (the vault engine); TLS over POSIX sockets
 //   CofferProtocol                    the line protocol, pure
-//   CofferPostgres                    the PostgreSQL client (wire protocol, SCRAM, pool)
+//   CofferPostgres                    the PostgreSQL client (wire protocol, SCRAM, pool) on CofferTLS
 //   CofferServer, CofferClient        listener, sessions, dispatch; the client library
 //   coffer                            the executable
 let package = Package(
@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "CofferServer", dependencies: ["COpenSSL", "CCofferShims", "CofferCrypto", "CofferStore", "CofferTLS", "CofferProtocol"]),
         .target(name: "CofferClient", dependencies: ["COpenSSL", "CofferTLS", "CofferProtocol"]),
         // PostgreSQL wire protocol 3.0 client (TLS verify-full, SCRAM-SHA-256, extended query, pool).
-        .target(name: "CofferPostgres", dependencies: ["COpenSSL", "CCofferShims", "CofferCrypto"]),
+        .target(name: "CofferPostgres", dependencies: ["CofferCrypto", "CofferTLS"]),
         .executableTarget(name: "coffer", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto", "CofferProtocol"]),
         // libFuzzer harness; its plain build replays corpus files (Tests/Fuzz/run-fuzz.sh builds it with -DFUZZING).
         .executableTarget(name: "CofferFuzz", dependencies: ["CofferProtocol", "CofferServer"]),
@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "CofferStoreTests", dependencies: ["CofferStore", "CofferCrypto", "CofferTestSupport"]),
         .testTarget(name: "CofferProtocolTests", dependencies: ["CofferProtocol"]),
         .testTarget(name: "CofferTLSTests", dependencies: ["CofferTLS", "CofferCrypto", "COpenSSL"]),
-        .testTarget(name: "CofferPostgresTests", dependencies: ["CofferPostgres", "CofferCrypto", "COpenSSL", "CofferTestSupport"]),
+        .testTarget(name: "CofferPostgresTests", dependencies: ["CofferPostgres", "CofferCrypto", "CofferTLS", "COpenSSL", "CofferTestSupport"]),
         .testTarget(name: "CofferServerTests", dependencies: ["CofferServer", "CofferClient", "CofferStore", "CofferCrypto", "CofferTLS", "CofferProtocol", "coffer", "CofferTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

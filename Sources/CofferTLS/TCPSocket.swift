@@ -2,7 +2,8 @@ import Foundation
 
 /// A TCP connection before (or without) TLS: connecting with a deadline, and the plaintext
 /// exchange some protocols run before their TLS handshake (PostgreSQL's `SSLRequest`).
-/// Every wait is a `poll` bounded by the caller's deadline.
+/// `send` and `receive` work on any connected stream socket, also a Unix-domain one
+/// (`UnixSocket`). Every wait is a `poll` bounded by the caller's deadline.
 public enum TCPSocket {
     /// Resolves `host` and connects to the first address that answers, from `source` (a numeric
     /// address, for a host with several) if given. The socket returned is non-blocking,
@@ -33,15 +34,29 @@ public enum TCPSocket {
 
     /// Sends every byte of `bytes` in the clear, or throws (`.timeout` at `deadline`, `.io`).
     public static func send(_ bytes: [UInt8], on socket: Int32, until deadline: IODeadline) throws(TLSError) {
+        // (Array's `withUnsafeBytes` rethrows untyped errors, so the failure is carried out.)
+        let failure: TLSError? = bytes.withUnsafeBytes { buffer in
+            do throws(TLSError) { try send(buffer, on: socket, until: deadline) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    /// Sends every byte of `bytes` in the clear on any connected stream socket (TCP or
+    /// Unix-domain, blocking or not), or throws (`.timeout` at `deadline`, `.closed` when the
+    /// peer has gone, `.io`).
+    public static func send(_ bytes: UnsafeRawBufferPointer, on socket: Int32, until deadline: IODeadline) throws(TLSError) {
         ignoreBrokenPipes()
+        guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes.withUnsafeBytes { buffer in
-                Foundation.send(socket, buffer.baseAddress! + offset, buffer.count - offset, 0)
-            }
+            let sent = Foundation.send(socket, base + offset, bytes.count - offset, Int32(MSG_DONTWAIT))
             if sent > 0 {
                 offset += sent
                 continue
+            }
+            if sent < 0 && (errno == EPIPE || errno == ECONNRESET) {
+                throw TLSError(kind: .closed, operation: "send", details: [NetworkPosix.errorText()])
             }
             guard sent < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else {
                 throw TLSError(kind: .io, operation: "send", details: [NetworkPosix.errorText()])
@@ -59,24 +74,64 @@ public enum TCPSocket {
         var bytes = [UInt8](repeating: 0, count: max(count, 0))
         var filled = 0
         while filled < bytes.count {
-            let received = bytes.withUnsafeMutableBytes { buffer in
-                recv(socket, buffer.baseAddress! + filled, buffer.count - filled, 0)
+            let outcome = bytes.withUnsafeMutableBytes { buffer in
+                receiveOnce(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]), from: socket)
             }
-            if received > 0 {
+            switch outcome {
+            case .received(let received):
                 filled += received
-                continue
-            }
-            if received == 0 {
+            case .endOfStream:
                 throw TLSError(kind: .closed, operation: "receive", details: ["the peer closed the connection after \(filled) of \(count) bytes"])
-            }
-            guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else {
-                throw TLSError(kind: .io, operation: "receive", details: [NetworkPosix.errorText()])
-            }
-            if SocketWait.wait(socket, for: .readable, until: deadline) == .timedOut {
-                throw TLSError(kind: .timeout, operation: "receive", details: ["\(filled) of \(count) bytes arrived by the deadline"])
+            case .failed(let failure):
+                throw failure
+            case .wouldBlock:
+                if SocketWait.wait(socket, for: .readable, until: deadline) == .timedOut {
+                    throw TLSError(kind: .timeout, operation: "receive", details: ["\(filled) of \(count) bytes arrived by the deadline"])
+                }
             }
         }
         return bytes
+    }
+
+    /// Receives what has arrived (at least one byte, at most `buffer.count`) on any connected
+    /// stream socket, waiting until `deadline` for the first byte, and returns how many bytes
+    /// it wrote to the start of `buffer`. Throws `.closed` at the end of the stream or when the
+    /// peer reset the connection, `.timeout` at `deadline`, `.io`. An empty buffer receives 0.
+    public static func receive(into buffer: UnsafeMutableRawBufferPointer, from socket: Int32, until deadline: IODeadline) throws(TLSError) -> Int {
+        guard buffer.count > 0 else { return 0 }
+        while true {
+            switch receiveOnce(into: buffer, from: socket) {
+            case .received(let count):
+                return count
+            case .endOfStream:
+                throw TLSError(kind: .closed, operation: "receive", details: ["the peer closed the connection"])
+            case .failed(let failure):
+                throw failure
+            case .wouldBlock:
+                if SocketWait.wait(socket, for: .readable, until: deadline) == .timedOut {
+                    throw TLSError(kind: .timeout, operation: "receive", details: ["nothing arrived by the deadline"])
+                }
+            }
+        }
+    }
+
+    private enum ReceiveOutcome {
+        case received(Int)
+        case endOfStream
+        case wouldBlock
+        case failed(TLSError)
+    }
+
+    /// One non-blocking `recv` into `buffer` (not empty).
+    private static func receiveOnce(into buffer: UnsafeMutableRawBufferPointer, from socket: Int32) -> ReceiveOutcome {
+        let received = recv(socket, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT))
+        if received > 0 { return .received(received) }
+        if received == 0 { return .endOfStream }
+        switch errno {
+        case EAGAIN, EWOULDBLOCK, EINTR: return .wouldBlock
+        case ECONNRESET: return .failed(TLSError(kind: .closed, operation: "receive", details: [NetworkPosix.errorText()]))
+        default: return .failed(TLSError(kind: .io, operation: "receive", details: [NetworkPosix.errorText()]))
+        }
     }
 
     /// The number of bytes that have arrived on `socket` and are not read yet (0 at EOF or on error).
@@ -109,27 +164,14 @@ public enum TCPSocket {
             NetworkPosix.closeDescriptor(descriptor)
             return .failure(reason)
         }
-        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
         var enable: Int32 = 1
         _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &enable, socklen_t(MemoryLayout<Int32>.size))
-        if Foundation.connect(descriptor, info.ai_addr, info.ai_addrlen) != 0 {
-            guard errno == EINPROGRESS || errno == EINTR else {
-                let reason = NetworkPosix.errorText()
-                NetworkPosix.closeDescriptor(descriptor)
-                return .failure(reason)
-            }
-            guard SocketWait.wait(descriptor, for: .writable, until: deadline) == .ready else {
-                NetworkPosix.closeDescriptor(descriptor)
-                return .failure("timed out")
-            }
-            var error: Int32 = 0
-            var length = socklen_t(MemoryLayout<Int32>.size)
-            _ = getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length)
-            guard error == 0 else {
-                NetworkPosix.closeDescriptor(descriptor)
-                return .failure(NetworkPosix.errorText(error))
-            }
+        guard let address = info.ai_addr else {
+            NetworkPosix.closeDescriptor(descriptor)
+            return .failure("no address")
+        }
+        if let reason = NonBlockingConnect.run(descriptor, to: address, length: info.ai_addrlen, until: deadline) {
+            return .failure(reason)
         }
         return .success(descriptor)
     }

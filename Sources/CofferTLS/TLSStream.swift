@@ -83,6 +83,15 @@ public final class TLSStream {
         }
     }
 
+    /// True if a read would not wait: decrypted bytes are buffered in the TLS layer, or the
+    /// socket has bytes, an EOF or an error waiting. On an idle connection whose peer has
+    /// nothing to say (PostgreSQL between queries), that means the session is over. False once
+    /// closed.
+    public var isReadableNow: Bool {
+        guard !isClosed else { return false }
+        return SSL_pending(ssl) > 0 || SocketWait.isReadableNow(socket)
+    }
+
     // MARK: Writing
 
     /// Writes every byte, or throws (`.timeout` when the peer does not accept them by

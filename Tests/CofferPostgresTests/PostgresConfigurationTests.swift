@@ -27,7 +27,21 @@ final class PostgresConfigurationTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("127.0.0.1:1"))
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 5)
-        XCTAssertThrowsError(try PostgresConnection.connect(configuration(host: "/nonexistent-dir", port: 5432)))
+        XCTAssertThrowsError(try PostgresConnection.connect(configuration(host: "/nonexistent-dir", port: 5432))) { error in
+            guard case .connect(let host, let port, let reason) = error as? PostgresError else { return XCTFail("\(error)") }
+            XCTAssertEqual(host, "/nonexistent-dir")
+            XCTAssertEqual(port, 5432)
+            XCTAssertTrue(reason.contains("/nonexistent-dir/.s.PGSQL.5432"), reason)
+        }
+    }
+
+    /// A socket directory too long for `sockaddr_un` is a configuration error, not an outage.
+    func testATooLongSocketDirectoryIsAConfigurationError() throws {
+        let directory = "/" + String(repeating: "d", count: 120)
+        XCTAssertThrowsError(try PostgresConnection.connect(configuration(host: directory, port: 5432))) { error in
+            guard case .invalidConfiguration = error as? PostgresError else { return XCTFail("\(error)") }
+            XCTAssertFalse((error as? PostgresError)?.isUnavailability ?? true)
+        }
     }
 
     func testThePasswordFileDropsOneTrailingNewline() throws {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import CofferPostgres
+import CofferTLS
 
 /// The connection against a scripted server over a socket pair: no PostgreSQL needed.
 final class PostgresConnectionFakeServerTests: XCTestCase {
@@ -75,7 +76,7 @@ final class PostgresConnectionFakeServerTests: XCTestCase {
             server.hangUp()
         }
         let connection = PostgresConnection(transport: server.clientTransport(), configuration: fakeConfiguration())
-        XCTAssertThrowsError(try connection.startUp(until: PostgresDeadline(secondsFromNow: 5))) { error in
+        XCTAssertThrowsError(try connection.startUp(until: IODeadline(secondsFromNow: 5))) { error in
             XCTAssertEqual(error as? PostgresError, .connectionClosed(midMessage: true))
         }
         server.finish()
@@ -107,7 +108,7 @@ final class PostgresConnectionFakeServerTests: XCTestCase {
         }
         let connection = PostgresConnection(transport: server.clientTransport(), configuration: fakeConfiguration())
         let started = Date()
-        XCTAssertThrowsError(try connection.startUp(until: PostgresDeadline(secondsFromNow: 0.3))) { error in
+        XCTAssertThrowsError(try connection.startUp(until: IODeadline(secondsFromNow: 0.3))) { error in
             XCTAssertEqual(error as? PostgresError, .timeout(operation: "read"))
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 3)
@@ -124,7 +125,7 @@ final class PostgresConnectionFakeServerTests: XCTestCase {
                 guard server.readUntilClosed() else { throw FakeServer.TimedOut() }
             }
             let connection = PostgresConnection(transport: server.clientTransport(), configuration: fakeConfiguration())
-            XCTAssertThrowsError(try connection.startUp(until: PostgresDeadline(secondsFromNow: 5))) { error in
+            XCTAssertThrowsError(try connection.startUp(until: IODeadline(secondsFromNow: 5))) { error in
                 guard case .authenticationMethodRefused = error as? PostgresError else { return XCTFail("\(error)") }
             }
             XCTAssertTrue(connection.isBroken)
@@ -147,7 +148,7 @@ final class PostgresConnectionFakeServerTests: XCTestCase {
             server.hangUp()
         }
         let connection = PostgresConnection(transport: server.clientTransport(), configuration: fakeConfiguration(password: "a wrong one"))
-        XCTAssertThrowsError(try connection.startUp(until: PostgresDeadline(secondsFromNow: 5))) { error in
+        XCTAssertThrowsError(try connection.startUp(until: IODeadline(secondsFromNow: 5))) { error in
             guard case .authenticationRejected(let server) = error as? PostgresError else { return XCTFail("\(error)") }
             XCTAssertEqual(server.sqlState, "28P01")
         }
@@ -252,12 +253,36 @@ final class PostgresConnectionFakeServerTests: XCTestCase {
             server.send([UInt8(ascii: "N")])
             guard server.readUntilClosed() else { throw FakeServer.TimedOut() }
         }
-        XCTAssertThrowsError(try PostgresConnector.requestTLS(on: server.clientTransport(), host: "db.example", port: 5432,
-                                                              until: PostgresDeadline(secondsFromNow: 5))) { error in
+        XCTAssertThrowsError(try PostgresConnector.requestTLS(on: server.clientSocket, host: "db.example", port: 5432,
+                                                              until: IODeadline(secondsFromNow: 5))) { error in
             XCTAssertEqual(error as? PostgresError, .tlsNotOffered(host: "db.example", port: 5432))
         }
+        NetworkPosix.closeDescriptor(server.clientSocket)   // what PostgresConnector.open does on a refusal
         server.finish()
         XCTAssertTrue(server.messages.isEmpty, "nothing is sent after N")
+    }
+
+    /// `S` followed at once by bytes sent in clear (a man in the middle injecting a reply):
+    /// exactly one byte is read as the answer, and TLS refuses to start over the rest
+    /// (CVE-2021-23222).
+    func testBytesInjectedAfterTheSAnswerAreRefused() throws {
+        let certificates = try TestCertificates.shared()
+        let server = FakeServer { server in
+            _ = try server.readStartup()
+            server.send([UInt8(ascii: "S")] + BackendBytes.readyForQuery())
+            guard server.readUntilClosed() else { throw FakeServer.TimedOut() }
+        }
+        _ = fcntl(server.clientSocket, F_SETFL, fcntl(server.clientSocket, F_GETFL) | O_NONBLOCK)
+        let deadline = IODeadline(secondsFromNow: 5)
+        XCTAssertNoThrow(try PostgresConnector.requestTLS(on: server.clientSocket, host: "localhost", port: 5432, until: deadline))
+        usleep(50_000)   // let the injected bytes arrive
+        XCTAssertThrowsError(try PostgresTLSTransport(startingTLSOn: server.clientSocket, serverName: "localhost",
+                                                      caFile: certificates.caFile, until: deadline)) { error in
+            guard case .tlsHandshake(let reason) = error as? PostgresError else { return XCTFail("\(error)") }
+            XCTAssertTrue(reason.contains("before the TLS handshake"), reason)
+        }
+        NetworkPosix.closeDescriptor(server.clientSocket)
+        server.finish()
     }
 
     func testAnErrorAnswerToSSLRequestIsRefused() throws {
@@ -266,10 +291,11 @@ final class PostgresConnectionFakeServerTests: XCTestCase {
             server.send(BackendBytes.error(sqlState: "08P01", message: "unsupported frontend protocol", severity: "FATAL"))
             _ = server.readUntilClosed()
         }
-        XCTAssertThrowsError(try PostgresConnector.requestTLS(on: server.clientTransport(), host: "db", port: 5432,
-                                                              until: PostgresDeadline(secondsFromNow: 5))) { error in
+        XCTAssertThrowsError(try PostgresConnector.requestTLS(on: server.clientSocket, host: "db", port: 5432,
+                                                              until: IODeadline(secondsFromNow: 5))) { error in
             guard case .protocolViolation = error as? PostgresError else { return XCTFail("\(error)") }
         }
+        NetworkPosix.closeDescriptor(server.clientSocket)
         server.finish()
     }
 }

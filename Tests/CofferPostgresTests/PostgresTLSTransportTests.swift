@@ -1,6 +1,7 @@
 import XCTest
 import COpenSSL
 @testable import CofferPostgres
+import CofferTLS
 
 /// Certificate and host-name verification against a TLS server on a socket pair.
 final class PostgresTLSTransportTests: XCTestCase {
@@ -8,8 +9,9 @@ final class PostgresTLSTransportTests: XCTestCase {
     /// Returns the client's descriptor (non-blocking) and a semaphore the server signals at the end.
     private func tlsServer(_ certificates: TestCertificates, respond: Bool = true) -> (Int32, DispatchSemaphore) {
         var pair: [Int32] = [0, 0]
-        precondition(socketpair(AF_UNIX, PostgresSocket.streamType, 0, &pair) == 0)
+        precondition(socketpair(AF_UNIX, NetworkPosix.streamType, 0, &pair) == 0)
         let serverSocket = pair[1]
+        _ = fcntl(pair[0], F_SETFL, fcntl(pair[0], F_GETFL) | O_NONBLOCK)   // as TCPSocket.connect leaves it
         let done = DispatchSemaphore(value: 0)
         Thread {
             defer {
@@ -39,16 +41,16 @@ final class PostgresTLSTransportTests: XCTestCase {
         let (client, done) = tlsServer(certificates, respond: respond)
         defer { _ = done.wait(timeout: .now() + 10) }
         do throws(PostgresError) {
-            let transport = try PostgresTLSTransport(socket: client, serverName: name, caFile: caFile ?? certificates.caFile,
-                                                     until: PostgresDeadline(secondsFromNow: deadline))
+            let transport = try PostgresTLSTransport(startingTLSOn: client, serverName: name, caFile: caFile ?? certificates.caFile,
+                                                     until: IODeadline(secondsFromNow: deadline))
             defer { transport.close() }
             var buffer = [UInt8](repeating: 0, count: 16)
             let count = try buffer.withUnsafeMutableBytes { bytes in
-                Result { () throws(PostgresError) in try transport.read(into: bytes, until: PostgresDeadline(secondsFromNow: 5)) }
+                Result { () throws(PostgresError) in try transport.read(into: bytes, until: IODeadline(secondsFromNow: 5)) }
             }.get()
             return .success(Array(buffer[0..<count]))
         } catch {
-            PostgresSocket.closeDescriptor(client)
+            NetworkPosix.closeDescriptor(client)
             return .failure(error)
         }
     }

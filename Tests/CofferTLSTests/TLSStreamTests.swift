@@ -122,6 +122,35 @@ final class TLSStreamTests: XCTestCase {
 
     /// Handshakes both ends of a socket pair: the server end runs `body` in the background and
     /// then closes; the client end (expecting "localhost") is returned open.
+    /// `isReadableNow` sees plaintext that OpenSSL has decrypted but not handed out yet (the
+    /// socket is empty then), and an EOF; the PostgreSQL pool uses it to drop dead idle sessions.
+    func testIsReadableNowSeesBufferedPlaintextAndTheEnd() throws {
+        let (server, client) = try connectedPair { stream in
+            do throws(TLSError) { try stream.write(Array("hello".utf8), until: IODeadline(secondsFromNow: 5)) } catch { return "\(error.kind)" }
+            return Self.readOnce(stream)
+        }
+        defer { client.close() }
+        var byte: UInt8 = 0
+        let first = try withUnsafeMutableBytes(of: &byte) { buffer in
+            Result { () throws(TLSError) in try client.read(into: buffer, until: IODeadline(secondsFromNow: 5)) }
+        }.get()
+        XCTAssertEqual(first, .received(1))
+        XCTAssertTrue(client.isReadableNow, "four decrypted bytes wait in the TLS layer")
+        var rest = [UInt8](repeating: 0, count: 16)
+        let second = try rest.withUnsafeMutableBytes { buffer in
+            Result { () throws(TLSError) in try client.read(into: buffer, until: IODeadline(secondsFromNow: 5)) }
+        }.get()
+        XCTAssertEqual(second, .received(4))
+        XCTAssertFalse(client.isReadableNow)
+        client.sendCloseNotify(until: IODeadline(secondsFromNow: 1))
+        XCTAssertEqual(server.result(), "closeNotify")
+        let deadline = IODeadline(secondsFromNow: 5)
+        while !client.isReadableNow && !deadline.hasPassed { usleep(10_000) }
+        XCTAssertTrue(client.isReadableNow, "the peer's close is seen")
+        client.close()
+        XCTAssertFalse(client.isReadableNow)
+    }
+
     private func connectedPair(_ body: @escaping @Sendable (TLSStream) -> String) throws -> (Background<String>, TLSStream) {
         let (serverSocket, clientSocket) = try TestSockets.pair()
         let context = try certificate.serverContext()

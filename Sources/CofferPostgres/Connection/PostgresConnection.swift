@@ -1,4 +1,5 @@
 import Foundation
+import CofferTLS
 
 /// One session with PostgreSQL: startup, then queries and pipelines with the extended query
 /// protocol. Blocking; every call is bounded by a deadline.
@@ -25,10 +26,10 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Connects, negotiates TLS (over TCP) and authenticates, all within `connectTimeoutSeconds`
     /// (or by `deadline`, if earlier).
-    public static func connect(_ configuration: PostgresConfiguration, until deadline: PostgresDeadline? = nil) throws(PostgresError) -> PostgresConnection {
+    public static func connect(_ configuration: PostgresConfiguration, until deadline: IODeadline? = nil) throws(PostgresError) -> PostgresConnection {
         try configuration.validate()
-        let own = PostgresDeadline(secondsFromNow: configuration.connectTimeoutSeconds)
-        let deadline = deadline.map { PostgresDeadline.earliest($0, own) } ?? own
+        let own = IODeadline(secondsFromNow: configuration.connectTimeoutSeconds)
+        let deadline = deadline.map { min($0, own) } ?? own
         do {
             let transport = try PostgresConnector.open(configuration, until: deadline)
             let connection = PostgresConnection(transport: transport, configuration: configuration)
@@ -63,7 +64,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Runs the startup and authentication exchange.
-    func startUp(until deadline: PostgresDeadline, clientNonce: String? = nil) throws(PostgresError) {
+    func startUp(until deadline: IODeadline, clientNonce: String? = nil) throws(PostgresError) {
         var machine = PostgresStartupStateMachine(
             user: configuration.user, database: configuration.database, applicationName: configuration.applicationName,
             password: configuration.password, clientNonce: clientNonce)
@@ -106,7 +107,7 @@ public final class PostgresConnection: @unchecked Sendable {
         let plan = preparedStatements.plan(statements, capacity: configuration.maximumPreparedStatements)
         // Encoded before anything is sent: an invalid request leaves the connection as it was.
         let bytes = try PostgresFrontendMessage.encode(plan.messages)
-        let deadline = PostgresDeadline(secondsFromNow: configuration.operationTimeoutSeconds)
+        let deadline = IODeadline(secondsFromNow: configuration.operationTimeoutSeconds)
         try write(bytes, until: deadline)
         var machine = PostgresPipelineStateMachine(parses: plan.parses)
         while true {
@@ -178,7 +179,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Says `Terminate` (if the session is sound) and closes. Idempotent.
     public func close() {
         if !isBroken, let bytes = try? PostgresFrontendMessage.encode([.terminate]) {
-            try? write(bytes, until: PostgresDeadline(secondsFromNow: 0.5))
+            try? write(bytes, until: IODeadline(secondsFromNow: 0.5))
         }
         breakConnection()
     }
@@ -190,11 +191,11 @@ public final class PostgresConnection: @unchecked Sendable {
 
     // MARK: I/O
 
-    private func send(_ messages: [PostgresFrontendMessage], until deadline: PostgresDeadline) throws(PostgresError) {
+    private func send(_ messages: [PostgresFrontendMessage], until deadline: IODeadline) throws(PostgresError) {
         try write(try PostgresFrontendMessage.encode(messages), until: deadline)
     }
 
-    private func write(_ bytes: [UInt8], until deadline: PostgresDeadline) throws(PostgresError) {
+    private func write(_ bytes: [UInt8], until deadline: IODeadline) throws(PostgresError) {
         do {
             try transport.write(bytes, until: deadline)
         } catch {
@@ -204,7 +205,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// The next message, reading as many chunks as it takes.
-    private func receive(until deadline: PostgresDeadline) throws(PostgresError) -> PostgresBackendMessage {
+    private func receive(until deadline: IODeadline) throws(PostgresError) -> PostgresBackendMessage {
         do {
             while true {
                 if let message = try decoder.next() {

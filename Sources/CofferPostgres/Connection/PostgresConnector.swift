@@ -1,47 +1,64 @@
+import CofferTLS
+
 /// Opens the byte stream a session runs on: a Unix-domain socket as it is, or TCP with
-/// `SSLRequest` and then TLS (a server that answers `N` is refused).
+/// `SSLRequest` and then TLS (a server that answers `N` is refused). The sockets and TLS are
+/// `CofferTLS`'s; this type holds only PostgreSQL's sequence and error mapping.
 enum PostgresConnector {
-    static func open(_ configuration: PostgresConfiguration, until deadline: PostgresDeadline) throws(PostgresError) -> PostgresTransport {
+    static func open(_ configuration: PostgresConfiguration, until deadline: IODeadline) throws(PostgresError) -> PostgresTransport {
+        let host = configuration.host, port = configuration.port
         if configuration.usesUnixSocket {
-            let socket = try PostgresSocket.connectUnix(directory: configuration.host, port: configuration.port, until: deadline)
-            return PostgresSocketTransport(socket: socket)
+            let path = (host.hasSuffix("/") ? host : host + "/") + ".s.PGSQL.\(port)"
+            do {
+                return PostgresSocketTransport(socket: try UnixSocket.connect(path: path, until: deadline))
+            } catch {
+                throw error.kind == .connect ? .connect(host: host, port: port, reason: "\(path): " + Self.reason(error))
+                                             : PostgresError(error, during: "connect")
+            }
         }
-        let socket = try PostgresSocket.connectTCP(host: configuration.host, port: configuration.port, until: deadline)
-        let plain = PostgresSocketTransport(socket: socket)
-        try requestTLS(on: plain, host: configuration.host, port: configuration.port, until: deadline)
+        guard let caFile = configuration.caFile, !caFile.isEmpty else {
+            throw .invalidConfiguration("caFile is required over TCP")   // validate() says why
+        }
+        let socket: Int32
         do {
-            return try PostgresTLSTransport(socket: plain.releaseSocket(), serverName: configuration.tlsServerName ?? configuration.host,
-                                            caFile: configuration.caFile ?? "", until: deadline)
+            socket = try TCPSocket.connect(host: host, port: port, until: deadline)
         } catch {
-            PostgresSocket.closeDescriptor(socket)
+            throw .connect(host: host, port: port, reason: Self.reason(error))
+        }
+        do {
+            try requestTLS(on: socket, host: host, port: port, until: deadline)
+            return try PostgresTLSTransport(startingTLSOn: socket, serverName: configuration.tlsServerName ?? host,
+                                            caFile: caFile, until: deadline)
+        } catch {
+            NetworkPosix.closeDescriptor(socket)
             throw error
         }
     }
 
-    /// Sends `SSLRequest` and reads the one-byte answer: `S` to go on with TLS. Exactly one
-    /// byte is read, so nothing the server (or someone in between) sent in clear after it can
-    /// be taken for part of the TLS session (CVE-2021-23222).
-    static func requestTLS(on transport: PostgresSocketTransport, host: String, port: Int, until deadline: PostgresDeadline) throws(PostgresError) {
+    /// Sends `SSLRequest` on `socket` and reads the one-byte answer: `S` to go on with TLS.
+    /// Exactly one byte is read, and `PostgresTLSTransport` refuses any byte that arrived before
+    /// the handshake, so nothing sent in clear can be taken for part of the TLS session
+    /// (CVE-2021-23222). The socket stays the caller's, also on failure.
+    static func requestTLS(on socket: Int32, host: String, port: Int, until deadline: IODeadline) throws(PostgresError) {
         let request = try PostgresFrontendMessage.encode([.sslRequest])
+        let answer: [UInt8]
         do {
-            try transport.write(request, until: deadline)
+            try TCPSocket.send(request, on: socket, until: deadline)
         } catch {
-            transport.close()
-            throw error
+            throw PostgresError(error, during: "write")
         }
-        var answer: UInt8 = 0
         do {
-            _ = try withUnsafeMutableBytes(of: &answer) { (buffer) throws(PostgresError) -> Int in
-                try transport.read(into: buffer, until: deadline)
-            }
+            answer = try TCPSocket.receive(exactly: 1, from: socket, until: deadline)
         } catch {
-            transport.close()
-            throw error
+            throw PostgresError(error, during: "read")
         }
-        guard answer == UInt8(ascii: "S") else {
-            transport.close()
-            if answer == UInt8(ascii: "N") { throw .tlsNotOffered(host: host, port: port) }
-            throw .protocolViolation("the server answered SSLRequest with byte \(answer)")
+        guard answer == [UInt8(ascii: "S")] else {
+            if answer == [UInt8(ascii: "N")] { throw .tlsNotOffered(host: host, port: port) }
+            throw .protocolViolation("the server answered SSLRequest with byte \(answer[0])")
         }
+    }
+
+    /// The reasons of a failed connect, without the operation `PostgresError.connect` names already.
+    private static func reason(_ error: TLSError) -> String {
+        error.details.isEmpty ? error.description : error.details.joined(separator: "; ")
     }
 }

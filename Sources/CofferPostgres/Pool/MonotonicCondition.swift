@@ -1,4 +1,5 @@
 import Foundation
+import CofferTLS
 
 /// A mutex and a condition variable whose timed waits run on the monotonic clock (a wall-clock
 /// step must not stretch a wait past its deadline).
@@ -36,7 +37,7 @@ final class MonotonicCondition: @unchecked Sendable {
     }
 
     /// Waits (the lock held) until signalled or `deadline`; may wake early, so callers loop.
-    func wait(until deadline: PostgresDeadline) {
+    func wait(until deadline: IODeadline) {
         let remaining = deadline.remainingSeconds
         guard remaining > 0 else { return }
         var now = timespec()

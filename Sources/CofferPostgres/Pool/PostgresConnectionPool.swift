@@ -1,3 +1,5 @@
+import CofferTLS
+
 /// A bounded set of connections, lent one borrower at a time.
 ///
 /// - At most `maxConnections` exist (idle, lent, or being opened); a borrower waits for one
@@ -12,7 +14,7 @@
 /// `@unchecked Sendable`: every mutable field is read and written only under `condition`'s lock.
 public final class PostgresConnectionPool: @unchecked Sendable {
     /// Opens one connection by the deadline given.
-    public typealias Connector = @Sendable (PostgresDeadline) throws(PostgresError) -> PostgresConnection
+    public typealias Connector = @Sendable (IODeadline) throws(PostgresError) -> PostgresConnection
 
     public struct Options: Sendable {
         public var maxConnections: Int
@@ -34,7 +36,7 @@ public final class PostgresConnectionPool: @unchecked Sendable {
     private var openCount = 0
     private var consecutiveFailures = 0
     private var lastFailure: PostgresError?
-    private var retryAt: PostgresDeadline?
+    private var retryAt: IODeadline?
     private var isClosed = false
 
     /// A pool that opens connections with `PostgresConnection.connect(configuration)`.
@@ -88,7 +90,7 @@ public final class PostgresConnectionPool: @unchecked Sendable {
     // MARK: Lending
 
     func acquire() throws(PostgresError) -> PostgresConnection {
-        let deadline = PostgresDeadline(secondsFromNow: options.acquireTimeoutSeconds)
+        let deadline = IODeadline(secondsFromNow: options.acquireTimeoutSeconds)
         var stale: [PostgresConnection] = []
         defer { for connection in stale { connection.close() } }
         let step: Step = condition.withLock {
@@ -124,7 +126,7 @@ public final class PostgresConnectionPool: @unchecked Sendable {
     }
 
     /// Opens a connection for a slot already counted in `openCount`.
-    private func open(until deadline: PostgresDeadline) throws(PostgresError) -> PostgresConnection {
+    private func open(until deadline: IODeadline) throws(PostgresError) -> PostgresConnection {
         do {
             let connection = try connector(deadline)
             condition.withLock {
@@ -139,7 +141,7 @@ public final class PostgresConnectionPool: @unchecked Sendable {
                 consecutiveFailures += 1
                 lastFailure = error
                 let delay = options.backoff.delay(afterFailures: consecutiveFailures, random: Double.random(in: 0..<1))
-                retryAt = PostgresDeadline(secondsFromNow: delay)
+                retryAt = IODeadline(secondsFromNow: delay)
                 condition.broadcast()
             }
             throw error

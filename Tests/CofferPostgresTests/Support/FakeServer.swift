@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import CofferPostgres
+import CofferTLS
 
 /// A scripted PostgreSQL server on one end of a socket pair, run on its own thread; the
 /// client gets the other end. Every read on the server side is bounded (5 s), so a test
@@ -18,7 +19,7 @@ final class FakeServer: @unchecked Sendable {
     /// Starts `script` on a new thread with the server end.
     init(_ script: @escaping @Sendable (FakeServer) throws -> Void) {
         var pair: [Int32] = [0, 0]
-        precondition(socketpair(AF_UNIX, PostgresSocket.streamType, 0, &pair) == 0)
+        precondition(socketpair(AF_UNIX, NetworkPosix.streamType, 0, &pair) == 0)
         clientSocket = pair[0]
         serverSocket = pair[1]
         let thread = Thread { [self] in
@@ -149,7 +150,7 @@ func fakeConfiguration(password: String = "correct horse", operationTimeout: Dou
 /// A connection to `server` that has completed startup.
 func connectedClient(to server: FakeServer, password: String = "correct horse", operationTimeout: Double = 5) throws -> PostgresConnection {
     let connection = PostgresConnection(transport: server.clientTransport(), configuration: fakeConfiguration(password: password, operationTimeout: operationTimeout))
-    try connection.startUp(until: PostgresDeadline(secondsFromNow: 5))
+    try connection.startUp(until: IODeadline(secondsFromNow: 5))
     return connection
 }
 
@@ -206,7 +207,7 @@ final class FakeServerFarm: @unchecked Sendable {
 
     func fail(next count: Int) { lock.withLock { failuresLeft = count } }
 
-    func connect(until deadline: PostgresDeadline) throws(PostgresError) -> PostgresConnection {
+    func connect(until deadline: IODeadline) throws(PostgresError) -> PostgresConnection {
         let fails = lock.withLock { () -> Bool in
             attempts += 1
             guard failuresLeft > 0 else { return false }
