@@ -16,18 +16,9 @@ public final class TLSClientContext: @unchecked Sendable {
 
     /// Loads the trusted certificates and applies the protocol policy.
     public init(configuration: TLSClientConfiguration) throws(TLSError) {
-        OpenSSLRuntime.disableCleanupAtExit()
-        ERR_clear_error()
-        guard let context = SSL_CTX_new(TLS_client_method()) else {
-            throw TLSError.drainingQueue(.configuration, "create client context")
-        }
-        do {
+        self.handle = try TLSPolicy.makeContext(TLS_client_method(), side: "client") { (context) throws(TLSError) in
             try Self.configure(context, configuration)
-        } catch {
-            SSL_CTX_free(context)
-            throw error
         }
-        self.handle = context
         self.configuration = configuration
     }
 

@@ -1,5 +1,6 @@
 import COpenSSL
 import CCofferShims
+import CofferCrypto
 
 /// The protocol policy every Coffer TLS context carries, server and client alike: the version
 /// range, the hardening options (`coffer_ssl_hardening_options`: no compression, no
@@ -11,6 +12,25 @@ enum TLSPolicy {
         "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" +
         "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:" +
         "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"
+
+    /// A new `SSL_CTX *` for `method`, set up by `configure` (which applies the policy and the
+    /// side's own settings); freed again if `configure` throws. `side` names it in errors.
+    static func makeContext(_ method: OpaquePointer?, side: String,
+                            configure: (OpaquePointer) throws(TLSError) -> Void) throws(TLSError) -> OpaquePointer {
+        OpenSSLRuntime.disableCleanupAtExit()
+        TCPSocket.ignoreBrokenPipes()  // from the first context on, before any socket of either side
+        ERR_clear_error()
+        guard let context = SSL_CTX_new(method) else {
+            throw TLSError.drainingQueue(.configuration, "create \(side) context")
+        }
+        do {
+            try configure(context)
+        } catch {
+            SSL_CTX_free(context)
+            throw error
+        }
+        return context
+    }
 
     /// Applies the policy to `context` (an `SSL_CTX *`), offering `minimum` through `maximum`
     /// (nil: the newest OpenSSL supports).

@@ -23,19 +23,9 @@ public final class TLSServerContext: @unchecked Sendable {
 
     /// Loads the certificate and key and applies the protocol policy.
     public init(configuration: TLSServerConfiguration) throws(TLSError) {
-        OpenSSLRuntime.disableCleanupAtExit()
-        ERR_clear_error()
-        guard let context = SSL_CTX_new(TLS_server_method()) else {
-            throw TLSError.drainingQueue(.configuration, "create server context")
-        }
-        // From here on `context` is freed by deinit or by the failure path below.
-        do {
+        self.handle = try TLSPolicy.makeContext(TLS_server_method(), side: "server") { (context) throws(TLSError) in
             try Self.configure(context, configuration)
-        } catch {
-            SSL_CTX_free(context)
-            throw error
         }
-        self.handle = context
         self.configuration = configuration
     }
 
