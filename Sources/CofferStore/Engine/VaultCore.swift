@@ -88,6 +88,7 @@ final class VaultCore {
         let master = try MasterKeyring(file: masterFile)
         keyring = try Database(path: configuration.keyringPath)
         vault = try Database(path: configuration.vaultPath)
+        try Self.checkMasterKeyBelongs(master, to: keyring, path: configuration.masterKeyPath, directory: configuration.dataDirectory)
         try Migrator.migrate(keyring, Schema.keyring)
         let vaultSchemaBefore = try Migrator.userVersion(of: vault)
         try Migrator.migrate(vault, Schema.vault)
@@ -116,6 +117,17 @@ final class VaultCore {
     private func emptyWALAfterMigration() {
         do { try vault.checkpointTruncateWithoutWaiting() } catch {
             ServiceLog.info("the WAL grown by the schema migration stays on disk until the next shred: \(error)")
+        }
+    }
+
+    /// Refuses a master key file that does not open this keyring, before anything is migrated or
+    /// written: the token key, present in every keyring since schema 1, must unwrap under it.
+    private static func checkMasterKeyBelongs(_ master: MasterKeyring, to keyring: Database, path: String, directory: String) throws {
+        guard try keyring.row("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'service_keys'") != nil,
+              let wrapped = try keyring.row("SELECT wrapped FROM service_keys WHERE name = 'token'")?.blob(0) else { return }
+        guard (try? master.unwrap(wrapped, context: BindingContext.tokenKey)) != nil else {
+            throw VaultError.keyFile(.unreadable(path: path, reason: "this master key does not belong to the databases in "
+                                                 + "\(directory) (it cannot unwrap their keys); nothing was changed"))
         }
     }
 

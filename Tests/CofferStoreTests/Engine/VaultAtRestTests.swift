@@ -66,8 +66,7 @@ final class VaultAtRestTests: VaultTestCase {
         }
         try MasterKeyFile.generate().save(to: configuration.masterKeyPath)
         assertVaultError(try openVault()) { error in
-            if case .corrupt = error { return error.description.contains("master key") }
-            return false
+            error.isKeyFile && error.description.contains(self.configuration.masterKeyPath) && error.description.contains("does not belong")
         }
         try Data("garbage".utf8).write(to: URL(fileURLWithPath: configuration.masterKeyPath))
         chmod(configuration.masterKeyPath, 0o600)

@@ -166,9 +166,8 @@ final class VaultBindingTests: VaultTestCase {
     }
 
     /// The rows keyring migration 4 carried over get their MACs whenever the start that ran the
-    /// migration did not get that far: here it stopped at a master key file that does not open
-    /// the keyring (a crash in the same place is the same); the start with the right file must
-    /// still find the tenant and its administrator token.
+    /// migration did not get that far (a crash right after the migrations committed); the next
+    /// start must still find the tenant and its administrator token.
     func testAProtocol1UpgradeWhoseFirstStartStoppedAfterTheMigrationBindsItsRowsAtTheNextStart() throws {
         var admin = ""
         do {
@@ -178,15 +177,35 @@ final class VaultBindingTests: VaultTestCase {
             vault.close()
         }
         try Protocol1Downgrade.apply(directory: directory, configuration: configuration)
-        var wrongKey = configuration!
-        wrongKey.masterKeyPath = directory + "/keys/another.key"
-        try MasterKeyFile.generate().save(to: wrongKey.masterKeyPath)
-        assertVaultError(try Vault(configuration: wrongKey)) { $0.isCorrupt }
+        // A start that stopped right after the migrations committed (a crash there):
+        try Migrator.migrate(try rawDatabase("keyring.db"), Schema.keyring)
         XCTAssertEqual(try Migrator.userVersion(of: rawDatabase("keyring.db")), Schema.keyring.count, "control: the keyring was migrated")
 
         let vault = try openVault()
         XCTAssertEqual(try whoIs(admin, in: vault), "tenant acme", "the carried-over admin token still works")
         XCTAssertEqual(try vault.get(subject: "alice", field: "phone", tenant: "acme"), "+49 1")
+    }
+
+    func testAMasterKeyOfOtherDatabasesIsRefusedBeforeAnythingIsMigrated() throws {
+        do {
+            let vault = try openVault()
+            _ = try createClaimedTenant(vault, "acme")
+            try vault.set(subject: "alice", pairs: [FieldValue(field: "phone", value: "1")], tenant: "acme", createSubject: true)
+            vault.close()
+        }
+        try Protocol1Downgrade.apply(directory: directory, configuration: configuration)
+        let rightKey = try Data(contentsOf: URL(fileURLWithPath: configuration.masterKeyPath))
+        try MasterKeyFile.generate().save(to: configuration.masterKeyPath)
+
+        assertVaultError(try openVault()) { error in
+            error.isKeyFile && error.description.contains(self.configuration.masterKeyPath) && error.description.contains("nothing was changed")
+        }
+        XCTAssertEqual(try Migrator.userVersion(of: rawDatabase("keyring.db")), 3, "the keyring was not migrated")
+        XCTAssertEqual(try Migrator.userVersion(of: rawDatabase("vault.db")), 6, "the vault was not migrated")
+
+        try rightKey.write(to: URL(fileURLWithPath: configuration.masterKeyPath))
+        let vault = try openVault()
+        XCTAssertEqual(try vault.get(subject: "alice", field: "phone", tenant: "acme"), "1")
     }
 }
 
