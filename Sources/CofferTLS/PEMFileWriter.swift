@@ -1,3 +1,4 @@
+import CofferCrypto
 import Foundation
 import COpenSSL
 
@@ -7,20 +8,13 @@ import COpenSSL
 /// linked to its final name (which fails rather than replace an existing file) — so a reader,
 /// or a server restarted after a crash, sees either the whole file or none.
 enum PEMFileWriter {
-    /// Creates the missing parent directories of `path` with mode 0700.
+    /// Creates the missing parent directories of `path` with mode 0700 (`SecretFile.makeDirectory`,
+    /// so a directory made here passes the secret-file checks).
     static func makeParentDirectories(of path: String) throws(TLSError) {
         let directory = (path as NSString).deletingLastPathComponent
         guard !directory.isEmpty else { return }
-        var prefix = directory.hasPrefix("/") ? "/" : ""
-        for component in directory.split(separator: "/") {
-            prefix += component
-            if mkdir(prefix, 0o700) == 0 {
-                // The umask may have removed owner bits; set exactly 0700.
-                _ = chmod(prefix, 0o700)
-            } else if errno != EEXIST {
-                throw failure("create directory \(prefix)")
-            }
-            prefix += "/"
+        do { try SecretFile.makeDirectory(directory) } catch {
+            throw TLSError(kind: .certificateGeneration, operation: "create directory \(directory)", details: [error.description])
         }
     }
 
